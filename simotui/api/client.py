@@ -1,0 +1,310 @@
+"""SimotelClient: the one place simotui speaks HTTP to a Simotel server.
+
+It owns an ``httpx.AsyncClient`` (or takes an injected transport), adds authentication, unwraps
+the ``{success, message, data}`` envelope, and turns every failure into :mod:`simotui.errors`,
+so no httpx exception ever reaches a caller. Endpoints live in groups mirroring the API
+(``client.calls.originate``, ``client.reports.cdr_search`` ...; see :mod:`simotui.api.groups`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import httpx
+
+from simotui.api.dates import DEFAULT_PBX_TIMEZONE, pbx_zone
+from simotui.errors import (
+    AccessDenied,
+    ApiError,
+    ApiTimeout,
+    ApiUnavailable,
+    AuthError,
+    ConfigError,
+    OperationFailed,
+    RequestRejected,
+    ResponseError,
+    ServerError,
+    ServiceNotFound,
+)
+from simotui.secret import Secret
+
+AuthMode = Literal["basic", "key", "both"]
+API_PREFIX = "/api/v4/"
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """How to authenticate (reference §1.2): Basic, API key (``X-APIKEY``), or both."""
+
+    mode: AuthMode = "both"
+    username: str = ""
+    password: Secret | None = None
+    api_key: Secret | None = None
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("basic", "key", "both"):
+            raise ConfigError(f"auth mode must be basic, key or both, not {self.mode!r}")
+        if self.mode in ("basic", "both") and not (self.username and self.password):
+            raise ConfigError(f"auth mode {self.mode!r} needs a username and a password")
+        if self.mode in ("key", "both") and not self.api_key:
+            raise ConfigError(f"auth mode {self.mode!r} needs an API key")
+
+    def headers(self) -> dict[str, str]:
+        """The authentication headers for every request."""
+        headers: dict[str, str] = {}
+        if self.mode in ("basic", "both") and self.password is not None:
+            token = f"{self.username}:{self.password.reveal()}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(token).decode("ascii")
+        if self.mode in ("key", "both") and self.api_key is not None:
+            headers["X-APIKEY"] = self.api_key.reveal()
+        return headers
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One finished HTTP exchange, reported to observers (status line latency, HTTP log)."""
+
+    method: str
+    service: str
+    status: int | None
+    elapsed: float
+    size: int
+    error: str | None
+
+
+ExchangeObserver = Callable[[Exchange], None]
+
+
+def normalize_base_url(url: str) -> str:
+    """Accept ``http://host``, ``http://host/`` or ``http://host/api/v4``; return ``http://host``."""
+    text = url.strip().rstrip("/")
+    if text.endswith("/api/v4"):
+        text = text[: -len("/api/v4")]
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"the Simotel URL must look like http(s)://host[:port], not {url!r}")
+    if parts.username or parts.password:
+        # Credentials in the URL would leak into logs and screenshots; they have their own fields.
+        raise ConfigError("put the username and password in their own settings, not in the URL")
+    return text
+
+
+class SimotelClient:
+    """An async client of the Simotel HTTP API v4.
+
+    Args:
+        base_url: the server, e.g. ``https://pbx.example.com`` (``/api/v4`` is optional).
+        credentials: authentication mode and secrets.
+        timeout: seconds to wait for each request (connect, read, write, pool).
+        verify: TLS verification: True, False, or the path of a CA bundle.
+        transport: an httpx transport to use instead of the network (tests, in-process simulator).
+        pbx_timezone: the PBX's time zone, in which it writes and reads local dates.
+        observer: called with an :class:`Exchange` after every request.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: Credentials,
+        *,
+        timeout: float = 10.0,
+        verify: bool | str = True,
+        transport: httpx.AsyncBaseTransport | None = None,
+        pbx_timezone: str = DEFAULT_PBX_TIMEZONE,
+        observer: ExchangeObserver | None = None,
+    ) -> None:
+        # Imported here: the groups module imports this one for typing.
+        from simotui.api.groups import (
+            AutodialerGroup,
+            CallGroup,
+            PbxGroup,
+            ReportsGroup,
+            SettingGroup,
+        )
+
+        self.base_url = normalize_base_url(base_url)
+        try:
+            self.tz: tzinfo = pbx_zone(pbx_timezone)
+        except ValueError as exc:
+            raise ConfigError(f"PBX time zone: {exc}") from None
+        self.timeout = timeout
+        self.observer = observer
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        headers.update(credentials.headers())
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers=headers,
+            timeout=httpx.Timeout(timeout),
+            verify=verify,
+            transport=transport,
+            follow_redirects=False,
+        )
+        self.setting = SettingGroup(self)
+        self.calls = CallGroup(self)
+        self.reports = ReportsGroup(self)
+        self.autodialer = AutodialerGroup(self)
+        self.pbx = PbxGroup(self)
+
+    async def __aenter__(self) -> SimotelClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    def __repr__(self) -> str:
+        return f"SimotelClient(base_url={self.base_url!r})"
+
+    async def call(self, service: str, body: Any = None, *, method: str = "POST") -> Any:
+        """Send one request to ``/api/v4/<service>`` and return the envelope's ``data``.
+
+        Raises:
+            ApiError: the server answered with an error (HTTP status or ``success: 0``).
+            ApiUnavailable: the server could not be reached or did not answer in time.
+            ResponseError: the answer is not a Simotel envelope.
+        """
+        response = await self._send(service, body, method=method)
+        return _unwrap(service, response)
+
+    async def fetch_bytes(self, service: str, body: Any) -> tuple[bytes, str]:
+        """Send one request whose success answer is a file; return its bytes and content type."""
+        response = await self._send(service, body, method="POST")
+        content_type = response.headers.get("content-type", "")
+        if response.status_code == 200 and "json" not in content_type.lower():
+            return response.content, content_type
+        # An error (or a JSON answer where a file was expected) goes through the envelope rules.
+        data = _unwrap(service, response)
+        raise ResponseError(
+            f"{service}: expected a file, got JSON data of type {type(data).__name__}",
+            status=response.status_code,
+        )
+
+    async def _send(self, service: str, body: Any, *, method: str) -> httpx.Response:
+        path = API_PREFIX + service.strip("/")
+        content = b"" if body is None else json.dumps(body, ensure_ascii=False).encode()
+        started = time.perf_counter()
+        try:
+            response = await self._http.request(method, path, content=content)
+        except httpx.TimeoutException as exc:
+            error: ApiUnavailable = ApiTimeout(
+                f"{self.base_url} did not answer {service} within {self.timeout:g} s "
+                f"({type(exc).__name__})",
+                code="timeout",
+            )
+        except httpx.ConnectError as exc:
+            reason = str(exc) or type(exc).__name__
+            code = "tls" if "ssl" in reason.lower() or "certificate" in reason.lower() else "refused"
+            error = ApiUnavailable(f"cannot connect to {self.base_url}: {reason}", code=code)
+        except httpx.HTTPError as exc:
+            reason = str(exc) or type(exc).__name__
+            error = ApiUnavailable(
+                f"connection to {self.base_url} failed during {service}: {reason}",
+                code="dropped",
+            )
+        except (httpx.InvalidURL, OSError, ValueError) as exc:
+            error = ApiUnavailable(f"cannot send {service} to {self.base_url}: {exc}", code="unreachable")
+        else:
+            self._observe(method, service, response.status_code, started, len(response.content), None)
+            return response
+        self._observe(method, service, None, started, 0, error.code)
+        raise error
+
+    def _observe(
+        self, method: str, service: str, status: int | None, started: float, size: int, error: str | None
+    ) -> None:
+        if self.observer is not None:
+            self.observer(
+                Exchange(method, service, status, time.perf_counter() - started, size, error)
+            )
+
+
+def _decode_json(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return _NOT_JSON
+
+
+_NOT_JSON = object()
+
+
+def _is_success(value: Any) -> bool | None:
+    """Read ``success``: documented as the integer 1 or 0; tolerate booleans and digit strings."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value == 1
+    if isinstance(value, str) and value.strip() in ("0", "1"):
+        return value.strip() == "1"
+    return None
+
+
+def _unwrap(service: str, response: httpx.Response) -> Any:
+    status = response.status_code
+    payload = _decode_json(response)
+    envelope = payload if isinstance(payload, Mapping) else None
+    message = ""
+    if envelope is not None and isinstance(envelope.get("message"), str):
+        message = envelope["message"]
+
+    if status >= 400:
+        raise _status_error(service, status, message, envelope is not None, response)
+
+    if envelope is None:
+        kind = "HTML" if b"<html" in response.content[:512].lower() else "a body that is not JSON"
+        raise ResponseError(
+            f"{service}: the server answered HTTP {status} with {kind}, not a Simotel response "
+            "(is the base URL right?)",
+            status=status,
+        )
+    success = _is_success(envelope.get("success"))
+    if success is None and envelope.get("status") == "success":
+        # The documented users-add anomaly (reference §1.3): a different envelope, same meaning.
+        return {k: v for k, v in envelope.items() if k not in ("status", "message")}
+    if success is None:
+        raise ResponseError(f"{service}: the answer has no valid 'success' field", status=status)
+    if not success:
+        raise OperationFailed(
+            message or "Requested operation failed", status=status, service=service
+        )
+    return envelope.get("data")
+
+
+def _status_error(
+    service: str, status: int, message: str, is_json: bool, response: httpx.Response
+) -> ApiError:
+    lowered = message.lower()
+    if status == 401:
+        code = "auth_missing" if "missing" in lowered else "auth_invalid"
+        return AuthError(message or "authentication failed", status=status, code=code, service=service)
+    if status == 403:
+        code = "ip_not_permitted" if "ip is not permitted" in lowered else "access_denied"
+        return AccessDenied(message or "access denied", status=status, code=code, service=service)
+    if status in (400, 405, 415):
+        code = {400: "bad_json", 405: "method_not_allowed", 415: "unsupported_media_type"}[status]
+        return RequestRejected(message or response.reason_phrase, status=status, code=code, service=service)
+    if status == 501:
+        return ServiceNotFound(
+            message or "Requested service does not exist",
+            status=status,
+            code="unknown_service",
+            service=service,
+        )
+    if status == 404:
+        detail = message or f"{service} was not found on the server (HTTP 404, no Simotel answer)"
+        return ServiceNotFound(detail, status=status, code="not_found", service=service)
+    if not message:
+        message = f"HTTP {status} {response.reason_phrase}".strip()
+        if not is_json:
+            message += " (not a Simotel response)"
+    return ServerError(message, status=status, code=f"http_{status}", service=service)
