@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/simotui demo
+	$(BIN)/simotui --demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

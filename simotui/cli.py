@@ -1,4 +1,4 @@
-"""The ``simotui`` command line: ``sim`` runs the simulator, ``demo`` the demo setup, ``ping`` checks a PBX."""
+"""The ``simotui`` command line: the console (``--demo`` or ``--url``), ``sim`` and ``ping``."""
 
 from __future__ import annotations
 
@@ -6,14 +6,19 @@ import argparse
 import asyncio
 import getpass
 import os
-import socket
 import sys
 from collections.abc import Sequence
+
+from typing import TYPE_CHECKING
 
 from simotui import __version__
 from simotui.errors import SimotuiError
 
+if TYPE_CHECKING:
+    from simotui.api import Credentials
+
 DEMO_PORT = 8800
+DEMO_HISTORY = 3000
 
 
 def _port(text: str) -> int:
@@ -43,6 +48,25 @@ def build_parser() -> argparse.ArgumentParser:
         prog="simotui", description="A terminal console for the Simotel PBX HTTP API v4."
     )
     parser.add_argument("--version", action="version", version=f"simotui {__version__}")
+    console = parser.add_argument_group(
+        "console", "With no COMMAND, open the console: on the built-in simulator (--demo) or on a "
+        "real Simotel (--url). The password and API key come from SIMOTUI_PASSWORD and "
+        "SIMOTUI_API_KEY, or a hidden prompt; never from the command line."
+    )
+    target = console.add_mutually_exclusive_group()
+    target.add_argument("--demo", action="store_true", help="run on a built-in simulator with history")
+    target.add_argument("--url", help="base URL of a Simotel, e.g. https://pbx.example.com")
+    console.add_argument("--username", default=os.environ.get("SIMOTUI_USERNAME", ""),
+                         help="API account username (or SIMOTUI_USERNAME)")
+    console.add_argument("--auth", choices=("basic", "key", "both"), default="both",
+                         help="authentication the API account uses (default both)")
+    console.add_argument("--timezone", default="Asia/Tehran", help="PBX time zone (default Asia/Tehran)")
+    console.add_argument("--poll-interval", type=_positive_float, default=3.0,
+                         help="seconds between polls of tracked calls (default 3)")
+    console.add_argument("--insecure", action="store_true", help="skip TLS certificate verification")
+    console.add_argument("--ca-bundle", help="CA bundle to verify the server's certificate with")
+    console.add_argument("--speed", type=_positive_float, default=1.0, help=argparse.SUPPRESS)
+    console.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sim = commands.add_parser(
@@ -62,14 +86,6 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--auth", choices=("basic", "key", "both"), default="both",
                      help="authentication the account accepts (default both)")
     sim.add_argument("--timezone", default="Asia/Tehran", help="PBX time zone (default Asia/Tehran)")
-
-    demo = commands.add_parser(
-        "demo", help="run the demo: the simulator with a day of history",
-        description="Run the simulator with history on 127.0.0.1:8800 (or a free port).",
-    )
-    demo.add_argument("--seed", type=int, default=1)
-    demo.add_argument("--speed", type=_positive_float, default=1.0)
-    demo.add_argument("--history", type=_non_negative_int, default=5000)
 
     ping = commands.add_parser(
         "ping", help="check that a Simotel server answers and accepts the credentials",
@@ -101,24 +117,6 @@ def _run_sim(args: argparse.Namespace) -> int:
     return 0
 
 
-def _free_or_zero(port: int) -> int:
-    """``port`` if it can be bound on loopback now, else 0 (any free port)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return 0
-    return port
-
-
-def _run_demo(args: argparse.Namespace) -> int:
-    from simotui.sim import SimConfig, serve
-
-    config = SimConfig(seed=args.seed, speed=args.speed, history=args.history)
-    serve(config, host="127.0.0.1", port=_free_or_zero(DEMO_PORT))
-    return 0
-
-
 def _secret_from_env_or_prompt(variable: str, prompt: str) -> str:
     value = os.environ.get(variable)
     if value:
@@ -128,8 +126,8 @@ def _secret_from_env_or_prompt(variable: str, prompt: str) -> str:
     return getpass.getpass(f"{prompt}: ")
 
 
-def _run_ping(args: argparse.Namespace) -> int:
-    from simotui.api import Credentials, SimotelClient
+def _credentials(args: argparse.Namespace) -> Credentials:
+    from simotui.api import Credentials
     from simotui.secret import Secret
 
     password = api_key = None
@@ -137,7 +135,55 @@ def _run_ping(args: argparse.Namespace) -> int:
         password = Secret(_secret_from_env_or_prompt("SIMOTUI_PASSWORD", "Password"))
     if args.auth in ("key", "both"):
         api_key = Secret(_secret_from_env_or_prompt("SIMOTUI_API_KEY", "API key"))
-    credentials = Credentials(args.auth, args.username, password, api_key)
+    return Credentials(args.auth, args.username, password, api_key)
+
+
+def _run_console(args: argparse.Namespace) -> int:
+    from simotui.settings import Settings
+
+    verify: bool | str = args.ca_bundle or not args.insecure
+    settings = Settings(
+        base_url=args.url,
+        credentials=_credentials(args),
+        profile="cli",
+        verify=verify,
+        pbx_timezone=args.timezone,
+        poll_interval=args.poll_interval,
+    )
+    from simotui.ui.app import make_app
+
+    make_app(settings).run()
+    return 0
+
+
+def _run_console_demo(args: argparse.Namespace) -> int:
+    from simotui.api import Credentials
+    from simotui.secret import Secret
+    from simotui.settings import Settings
+    from simotui.sim import SimConfig, start_simulator
+
+    print("simotui: starting the demo simulator…", file=sys.stderr)
+    sim = start_simulator(SimConfig(seed=args.seed, speed=args.speed, history=DEMO_HISTORY))
+    try:
+        settings = Settings(
+            base_url=sim.url,
+            credentials=Credentials("both", sim.settings.username, Secret(sim.settings.password),
+                                    Secret(sim.settings.api_key)),
+            profile="demo",
+            poll_interval=args.poll_interval,
+        )
+        from simotui.ui.app import make_app
+
+        make_app(settings).run()
+    finally:
+        sim.stop()
+    return 0
+
+
+def _run_ping(args: argparse.Namespace) -> int:
+    from simotui.api import SimotelClient
+
+    credentials = _credentials(args)
 
     async def ping() -> float:
         async with SimotelClient(
@@ -154,12 +200,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``simotui`` script; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    runners = {"sim": _run_sim, "demo": _run_demo, "ping": _run_ping}
+    runners = {"sim": _run_sim, "ping": _run_ping}
     if args.command is None:
-        parser.print_help()
-        return 2
+        if args.demo:
+            runner = _run_console_demo
+        elif args.url:
+            runner = _run_console
+        else:
+            parser.print_help()
+            return 2
+    else:
+        runner = runners[args.command]
     try:
-        return runners[args.command](args)
+        return runner(args)
     except SimotuiError as exc:
         print(f"simotui: {exc.title}: {exc.message}", file=sys.stderr)
         return 1

@@ -1,0 +1,52 @@
+"""The typed settings of one connection: where the PBX is, how to log in, and dial defaults.
+
+One frozen object carries everything the console needs, so the CLI, the demo and (later) named
+profiles from a config file all produce the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from simotui.api.client import Credentials
+from simotui.api.dates import DEFAULT_PBX_TIMEZONE
+
+
+@dataclass(frozen=True, slots=True)
+class DialDefaults:
+    """Values the dial form starts with."""
+
+    context: str = "main_routing"
+    """Dialplan context that reaches the callee (an Outgoing Route must match it)."""
+    caller_id: str = ""
+    """Caller ID to present; empty means "the caller's own number"."""
+    trunk_name: str = ""
+    """Trunk that reaches a PSTN caller; empty for extensions."""
+    timeout: int = 30
+    """Seconds the first party may ring."""
+    call_limit: int | None = None
+    """Maximum talk time in seconds; None sends none."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything one console session needs to talk to one Simotel."""
+
+    base_url: str
+    """The PBX, e.g. ``https://pbx.example.com``."""
+    credentials: Credentials
+    """Authentication mode and secrets."""
+    profile: str = "default"
+    """Name shown in the status line."""
+    request_timeout: float = 10.0
+    """Seconds to wait for any one request."""
+    verify: bool | str = True
+    """TLS verification: True, False, or a CA bundle path."""
+    pbx_timezone: str = DEFAULT_PBX_TIMEZONE
+    """The PBX's time zone, in which it reads and writes local dates."""
+    poll_interval: float | None = 3.0
+    """Seconds between polls of tracked calls; None polls only on demand."""
+    page_size: int = 500
+    """Records per page when the poller fetches CDRs."""
+    dial: DialDefaults = field(default_factory=DialDefaults)
+    """Dial form defaults."""

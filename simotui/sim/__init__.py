@@ -1,0 +1,121 @@
+"""A local Simotel HTTP API v4 server for demos and tests (never imports Textual).
+
+``start_simulator()`` serves a seeded ``SimulatedPbx`` with uvicorn on loopback in a
+thread; ``serve()`` does the same in the foreground for ``simotui sim``; ``create_app()``
+returns the bare Starlette app for ``httpx.ASGITransport``. Everything follows
+``simotel-api.md`` (the documented paths, envelope, errors and their order, date
+formats, type quirks and call behaviour); ``simotui.sim.outcomes`` documents which
+numbers answer, ring out, are busy or fail.
+
+Module map: ``config`` (SimConfig, SimSettings), ``clock`` (VirtualClock), ``ids``,
+``dates``, ``models`` (internal records), ``tables`` (sorted in-memory collections),
+``outcomes``, ``state`` (SimulatedPbx: event heap, originate engine, autodialer),
+``scenarios`` (directory + documented records), ``history``, ``render`` (JSON shapes),
+``query`` (alike/conditions/date_range/pagination), ``services`` (one handler per
+endpoint), ``audio``, ``build`` (build_pbx), ``server`` (HTTP, auth, errors, uvicorn).
+
+Where the reference is silent
+-----------------------------
+Transport
+  - Failure envelopes carry ``"data": null``. JSON that parses but is not an object
+    (``[]``, ``5``) is 400 ``Unable to parse content``. A whitespace-only body is empty.
+  - Auth modes: a header the mode does not use is ignored. Sending none of the headers
+    the mode needs is "missing"; sending only one of the two in ``both`` mode, or a wrong
+    one, is "invalid" ("wrong or incomplete"). Credentials in the URL work (they become
+    a Basic header). ``allowed_ips`` entries may be addresses or CIDR networks.
+  - The 403 permission message names the service without a leading slash, as requested
+    (``"reports/cdr/search";Access denied``); an alias is also denied by its target's
+    name. Unknown services are never permission-checked (they reach 501).
+  - A crash inside a handler is an Apache HTML 500 page, as a PHP fatal error would be.
+  - JSON is compact UTF-8 (Persian text unescaped); responses carry Apache/PHP
+    ``Server``/``X-Powered-By`` headers.
+Searches
+  - ``alike`` applies to every condition of the request (case-insensitive substring);
+    otherwise conditions are exact. Unknown condition names are ignored.
+  - ``date_range`` filters on ``starttime`` (autodialer reports/polls: ``date``; agent
+    sessions: ``start``). Either bound may be omitted; a ``to`` without seconds includes
+    that whole minute (a bare day, that whole day). Jalali is accepted when the year is
+    below 1700. Required (``Field 'date_range':value is missing``) on CDR, quick, queue,
+    queue-details and poll searches unless ``conditions.cuid`` is given, always on agent
+    search, optional on autodialer reports. An unreadable date is "Requested operation
+    failed".
+  - Pagination: missing or non-positive ``count`` means 20; sorting on a field no row has
+    keeps the natural (time) order, like Mongo; nulls sort first ascending; a direction
+    other than 1/-1 fails. Several sort keys apply in the order given.
+  - Cursors (``*/ordered/id``): a missing ``_id`` starts from the beginning; a value that
+    is not a 24-hex ObjectId fails. ``reports/quick/info`` returns the ``queue_report``
+    rows of the cuid in ``_id`` order (``[]`` for an unknown cuid).
+  - Non-paginated lists (users, trunks, queues, announcements) come in creation order;
+    users by number. ``pbx/users/search`` with ``status:"mapped"`` (or a truthy
+    ``conditions.mapped``) keeps operator-mapped extensions; a user's ``queues`` lists
+    the queue numbers it belongs to. Agent search ignores ``from``/``to``.
+Originate
+  - ``clid`` is ``"" <caller_id>``. ``type`` is ``local`` only when both parties are
+    extensions, otherwise ``outgoing`` with ``outgoing_point`` = the callee's trunk (or the
+    caller's ``trunk_name``). Trunk names match case-insensitively (the docs send both
+    ``Cisco`` and ``cisco``); an unknown or inactive ``trunk_name`` for a PSTN caller, or
+    an inactive extension, fails the first leg like an unknown extension.
+  - Once the first party has answered there is always a CDR: a callee that is busy, rings
+    out or fails gives BUSY / NO ANSWER / FAILED. A context that does not exist or has no
+    Outgoing Route, or a PSTN callee through a context without a trunk, fails the second
+    leg (FAILED, no ``route`` when the context is unknown).
+  - Times: ``start`` = originate time, ``starttime`` = first party answer, ``answer`` =
+    second party answer, ``wait`` = until the second party answered (or the end),
+    ``duration`` = end - start, ``billsec`` = talk; ``_id`` is stamped at hang-up.
+    Answered rows carry ``hangup``. Calls are recorded (``record``, MixMonitor step) when
+    either extension has ``call_record: yes`` or the call leaves through ``main_routing``.
+  - ``timeout``/``call_limit`` must be integers (else "Requested operation failed");
+    missing or non-positive values mean 30 s / no limit.
+Autodialer
+  - A campaign whose window is already over when created (or updated) never runs and
+    stays ``waiting``, like the documented "test" campaign. Missing ``start`` = now,
+    missing ``end`` = start + 24 h, ``end`` before ``start`` fails. ``update``/``remove``
+    of an unknown ``_id`` fail; ``update`` always answers ``{"count":0}``; changes to a
+    running campaign apply to its remaining dials; ``remove`` cancels pending dials.
+  - Dialling: one number per ``dial_interval`` seconds while fewer than ``capacity``
+    calls are up; the trunk manager must be ``active`` and ``active_times`` (ISO weekday
+    keys, 1 = Monday; local hours) must list the current hour. The seeded manager is open
+    every hour of every day so demos work at any time. An unknown trunk manager makes
+    every attempt ``LOST``. A number rings at most 30 s; NO ANSWER reports ``wait`` 30.
+  - Retries: every non-ANSWERED attempt is retried after ``try_interval`` (default 600 s)
+    until ``try`` attempts; a window that closes drops undialled numbers (no row).
+  - A report row appears ``REPORT_LAG`` (2 s) after its number's first attempt ends;
+    ``date`` is the first dial time; later attempts update it in place (same ``_id``).
+    ``cdr_id`` ids are autodialer-side: campaign calls write no PBX CDRs.
+  - After the run: ``status`` ``completed``, ``hs`` = ``repeat``, ``statistics`` computed
+    from the rows (averages rounded to integers; ``success``/``answered`` = ANSWERED rows).
+  - Trunk-manager update: ``status`` must be active/inactive, numeric fields digit
+    strings; ``_id`` or v3's ``id`` both work.
+Data
+  - Recordings are named ``<YYYYMMDD>_<cuid>.<record_format>``; downloads are real
+    audio: a WAV tone clip, or silent MPEG frames for ``.mp3`` (no MP3 encoder in the
+    stdlib), at most 6 s.
+  - The users-search sample's 25-hex ``_id`` (a doc typo) is seeded with 24 digits.
+"""
+
+from __future__ import annotations
+
+from simotui.sim.build import build_pbx
+from simotui.sim.clock import VirtualClock
+from simotui.sim.config import SimConfig, SimSettings
+from simotui.sim.server import (
+    RecordedRequest,
+    SimulatorHandle,
+    create_app,
+    serve,
+    start_simulator,
+)
+from simotui.sim.state import SimulatedPbx
+
+__all__ = [
+    "RecordedRequest",
+    "SimConfig",
+    "SimSettings",
+    "SimulatedPbx",
+    "SimulatorHandle",
+    "VirtualClock",
+    "build_pbx",
+    "create_app",
+    "serve",
+    "start_simulator",
+]

@@ -1,0 +1,68 @@
+"""Simulator configuration: ``SimConfig`` (build time) and ``SimSettings`` (changeable live)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+AuthMode = Literal["basic", "key", "both"]
+
+
+@dataclass
+class SimConfig:
+    """How to build and serve one simulated Simotel."""
+
+    seed: int = 1
+    """Seed for every random choice (directory, history, ids, call timings)."""
+    speed: float = 1.0
+    """Virtual seconds per real second; 0 freezes the clock."""
+    history: int = 0
+    """Number of past CDRs to pre-fill, spread over the 30 days before the clock's start."""
+    username: str = "admin"
+    """HTTP Basic user name of the API account."""
+    password: str = "simotel"
+    """HTTP Basic password of the API account."""
+    api_key: str = "simotui-demo-key"
+    """The account's ``X-APIKEY`` token."""
+    auth_mode: AuthMode = "both"
+    """Which credentials the account requires (§1.2)."""
+    timezone: str = "Asia/Tehran"
+    """PBX-local time zone used for Jalali/Gregorian rendering and request dates."""
+    start_time: datetime | None = None
+    """Origin of the virtual clock (aware datetime); ``None`` means the real now."""
+    record_format: Literal["wav", "mp3"] = "wav"
+    """Extension of generated call recordings (``simotel.ini [cdr] record_file_format``)."""
+    missing_service_spelling: Literal["does", "dose"] = "does"
+    """Spelling of the 501 message: ``does`` (English docs) or ``dose`` (Persian docs)."""
+
+
+@dataclass
+class SimSettings:
+    """Account and access settings the admin could change at run time (mutable from tests)."""
+
+    allowed_ips: list[str] | None = None
+    """IP allow-list (addresses or CIDR networks); ``None`` = "Allow All IPs"."""
+    denied_services: set[str] = field(default_factory=set)
+    """Services the account may not call, e.g. ``{"reports/cdr/search"}`` (403)."""
+    auth_mode: AuthMode = "both"
+    """Which credentials are required."""
+    username: str = "admin"
+    """HTTP Basic user name."""
+    password: str = "simotel"
+    """HTTP Basic password."""
+    api_key: str = "simotui-demo-key"
+    """``X-APIKEY`` token."""
+    missing_service_spelling: Literal["does", "dose"] = "does"
+    """Spelling of the 501 message."""
+
+    @classmethod
+    def from_config(cls, config: SimConfig) -> SimSettings:
+        """Settings initialised from a ``SimConfig``."""
+        return cls(
+            auth_mode=config.auth_mode,
+            username=config.username,
+            password=config.password,
+            api_key=config.api_key,
+            missing_service_spelling=config.missing_service_spelling,
+        )

@@ -1,0 +1,304 @@
+"""Internal records of the simulated PBX: times are epoch seconds (UTC instants), never strings.
+
+``render.py`` turns these into the per-endpoint JSON shapes; nothing here knows about JSON
+quirks except which optional fields a Mongo document may simply lack (``None`` = absent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: One ``route[]`` step: (component type, component name, duration seconds, end time).
+RouteStep = tuple[str, str, float, float]
+
+
+@dataclass(slots=True)
+class Detail:
+    """One ``details[]`` entry of an originate row that covers retries."""
+
+    date: float
+    billsec: int
+    status: str | None
+    exten: str
+    comment: str | None
+
+
+@dataclass(slots=True)
+class CdrRecord:
+    """A stored CDR row (``type`` incoming/outgoing/local, or ``queue_report`` for agent tries)."""
+
+    oid: str
+    type: str
+    cuid: str
+    uniqueid: str
+    clid: str
+    src: str
+    dst: str
+    dcontext: str
+    channel: str
+    dstchannel: str
+    lastapp: str
+    lastdata: str
+    start: float
+    answer: float | None
+    duration: int
+    billsec: int
+    wait: int
+    disposition: str
+    sequence: int
+    starttime: float
+    endtime: float
+    comment: str = ""
+    amaflags: str = "DOCUMENTATION"
+    accountcode: str = ""
+    userfield: str = ""
+    v: int = 2
+    did: str | None = None
+    entry_point: str | None = None
+    outgoing_point: str | None = None
+    originated_call_id: str | None = None
+    details: list[Detail] | None = None
+    route: list[RouteStep] | None = None
+    hangup: str | None = None
+    record: str | None = None
+    # queue_report rows only
+    qnum: str | None = None
+    queue_id: str | None = None
+    tries: int | None = None
+    last_try: float | None = None
+    dst_name: str | None = None
+
+
+@dataclass(slots=True)
+class QueueStat:
+    """A ``queue_stat`` row: one caller's stay in a queue (``reports/queue/search``)."""
+
+    oid: str
+    cuid: str
+    queue_id: str
+    qnum: str
+    src: str
+    dst: str
+    dst_name: str
+    duration: int
+    wait: int
+    agent_wait: int
+    billsec: int
+    starttime: float
+    endtime: float
+    ringtime: float | None
+    answeredtime: float | None
+    queue_status: str
+    disposition: str
+    hangup: str
+    v: int = 2
+
+
+@dataclass(slots=True)
+class AgentSession:
+    """An agent log-in/log-out session row (``reports/agent/search``)."""
+
+    oid: str
+    exten: str
+    qnum: str
+    start: float
+    end: float
+    type: str = "inout"
+
+    @property
+    def duration(self) -> int:
+        """Session length in whole seconds."""
+        return int(self.end - self.start)
+
+
+@dataclass(slots=True)
+class PollRecord:
+    """A survey answer row (``reports/poll/search``)."""
+
+    oid: str
+    uniqueid: str
+    src: str
+    dst: str
+    point: int
+    label: str
+    qnum: str
+    date: float
+
+
+@dataclass(slots=True)
+class User:
+    """A PBX extension (``pbx/users``)."""
+
+    oid: str
+    number: str
+    name: str
+    date: float
+    context: str = "main_routing"
+    active: str = "yes"
+    call_record: str = "no"
+    secret: str = ""
+    mapped: bool = False
+    queues: list[str] = field(default_factory=list)
+    email: str = ""
+    description: str = ""
+    callgroup: str = "1"
+    pickupgroup: str = "1"
+
+
+@dataclass(slots=True)
+class Trunk:
+    """A PBX SIP trunk (``pbx/trunks``); its secrets are returned unmasked, like Simotel does."""
+
+    oid: str
+    name: str
+    host: str
+    username: str
+    secret: str
+    date: float
+    active: str = "yes"
+    context: str = "from-pstn"
+    description: str = ""
+    did: str = ""
+
+
+@dataclass(slots=True)
+class Queue:
+    """A PBX queue (``pbx/queues``)."""
+
+    oid: str
+    name: str
+    number: str
+    date: float
+    members: list[str] = field(default_factory=list)
+    strategy: str = "ringall"
+    music: str = "default"
+    timeout: str = "30"
+    call_record: str = "yes"
+
+
+@dataclass(slots=True)
+class Context:
+    """A dialplan context as far as originate needs it: its Outgoing Route and trunk, if any."""
+
+    name: str
+    outgoing_route: str | None
+    trunk: str | None
+    record_pstn: bool = False
+
+
+@dataclass(slots=True)
+class TrunkManager:
+    """An autodialer trunk manager (``autodialer/trunks``)."""
+
+    oid: str
+    title: str
+    trunk_oid: str
+    date: float
+    status: str = "active"
+    active_times: dict[str, list[str]] = field(default_factory=dict)
+    capacity: str = "5"
+    dial_interval: str = "1"
+    wait_cache_length: str = "100"
+    current_capacity: int = 0
+    current_wait_cache_length: int = 0
+
+
+@dataclass(slots=True)
+class Announcement:
+    """An autodialer announcement; ``file_data`` is ``None`` on records that predate that field."""
+
+    oid: str
+    name: str
+    filename: str
+    description: str
+    date: float
+    file_data: str | None = ""
+    seconds: int = 10
+
+
+@dataclass(slots=True)
+class Group:
+    """An autodialer number group."""
+
+    oid: str
+    name: str
+    description: str
+    numbers: list[str]
+    date: float
+
+
+@dataclass(slots=True)
+class Campaign:
+    """An autodialer campaign as stored (run-time bookkeeping lives in ``state.CampaignRun``)."""
+
+    oid: str
+    name: str
+    trunk_manager_id: str
+    interface_context: str
+    interface_text: str
+    numbers: list[str]
+    groups: list[str]
+    try_interval: str
+    tries: str
+    start: float
+    end: float
+    announcement: str
+    description: str
+    count: int
+    date: float
+    repeat: int = 1
+    status: str = "waiting"
+    hs: int | None = None
+    finished: bool = False
+
+
+@dataclass(slots=True)
+class ReportTry:
+    """One attempt in an autodialer report row's ``tries[]``."""
+
+    cdr_id: str
+    cause: str | None
+    cause_txt: str | None
+    starttime: float
+    disposition: str
+    wait: int
+
+
+@dataclass(slots=True)
+class AttemptInfo:
+    """What ``autodialer/reports/info`` returns for a ``tries[].cdr_id``."""
+
+    dcontext: str
+    channel: str
+    duration: int
+    wait: int
+    amaflags: str = "DOCUMENTATION"
+
+
+@dataclass(slots=True)
+class CampaignReport:
+    """An autodialer report row: one (campaign run x number)."""
+
+    oid: str
+    campaign_id: str
+    campaign: str
+    window_start: float
+    window_end: float
+    date: float
+    interface_context: str
+    interface_text: str
+    trunk_manager_id: str
+    announcement: str
+    number: str
+    disposition: str
+    repeat: int
+    billsec: int
+    wait: int
+    tries: list[ReportTry] = field(default_factory=list)
+    status: str = "in-process"
+    input: str = ""
+
+    @property
+    def try_count(self) -> int:
+        """Attempts made so far (the row's ``try``)."""
+        return len(self.tries)

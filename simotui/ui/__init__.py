@@ -1,0 +1,1 @@
+"""The Textual console. Everything that imports Textual lives under this package."""

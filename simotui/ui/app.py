@@ -1,0 +1,188 @@
+"""SimotuiApp and make_app: the console, built the same way by the CLI, the demo and the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.signal import Signal
+
+from simotui.api.client import SimotelClient
+from simotui.api.dates import pbx_zone
+from simotui.api.models import Cdr
+from simotui.directory import Directory
+from simotui.errors import ApiUnavailable, SimotuiError
+from simotui.settings import Settings
+from simotui.tracking import CallBook
+from simotui.ui.messages import CallsPolled, ConnectionChecked, DialPrefilled, LiveCallWanted, PollFailed
+from simotui.ui.screens.dashboard import DashboardScreen
+from simotui.ui.screens.details import CdrDetailScreen
+from simotui.ui.screens.reports import ReportsScreen
+from simotui.ui.widgets.status_line import ConnectionStatus, StatusLine
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The real time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+class SimotuiApp(App[None]):
+    """The Simotel console. Builds no client and does no IO in ``__init__``."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "simotui"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("ctrl+r", "show_reports", "Reports", id="app.reports"),
+        Binding("f1", "toggle_help", "Help", id="app.help"),
+        Binding("question_mark", "toggle_help", "Help", show=False, id="app.help-question"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, settings: Settings, client: SimotelClient, clock: Clock = system_clock) -> None:
+        super().__init__()
+        self.settings = settings
+        self.client = client
+        self.clock = clock
+        self.tz = pbx_zone(settings.pbx_timezone)
+        self.book = CallBook()
+        self.directory = Directory()
+        self.status = ConnectionStatus(server=client.base_url, profile=settings.profile)
+        self.status_changed: Signal[ConnectionStatus] = Signal(self, "status-changed")
+        self.dashboard: DashboardScreen | None = None
+
+    # -- status line ------------------------------------------------------------------------------
+
+    def new_status_line(self) -> StatusLine:
+        """A status line for a screen; every one follows :attr:`status_changed`."""
+        return StatusLine(self.status_changed, self.status, self.tz)
+
+    def set_status(self, **changes: object) -> None:
+        """Change what the status lines say."""
+        self.status = self.status.with_changes(**changes)
+        self.status_changed.publish(self.status)
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.dashboard = DashboardScreen(
+            self.settings, self.client, self.book, self.directory, self.clock, self.tz, self.new_status_line
+        )
+        self.push_screen(self.dashboard)
+        self._check_connection()
+
+    async def on_unmount(self) -> None:
+        await self.client.aclose()
+
+    @work(exclusive=True, group="connection", exit_on_error=False, description="Ping the server")
+    async def _check_connection(self) -> None:
+        try:
+            latency = await self.client.setting.ping()
+        except SimotuiError as error:
+            self.post_message(ConnectionChecked(None, error))
+        else:
+            self.post_message(ConnectionChecked(latency, None))
+
+    @on(ConnectionChecked)
+    def _on_connection_checked(self, message: ConnectionChecked) -> None:
+        if message.error is None:
+            self.set_status(state="connected", latency=message.latency, detail="")
+        else:
+            state = "unreachable" if isinstance(message.error, ApiUnavailable) else "error"
+            self.set_status(state=state, detail=f"{message.error.title}: {message.error.message}")
+            self.notify(message.error.message, title=message.error.title, severity="error", timeout=10)
+
+    @on(CallsPolled)
+    def _on_calls_polled(self, message: CallsPolled) -> None:
+        self.set_status(state="connected", latency=message.latency, last_poll=message.polled_at,
+                        pending=len(self.book.pending()), detail="")
+
+    @on(PollFailed)
+    def _on_poll_failed(self, message: PollFailed) -> None:
+        state = "unreachable" if isinstance(message.error, ApiUnavailable) else "error"
+        self.set_status(state=state, pending=len(self.book.pending()),
+                        detail=f"{message.error.message} — retrying in {message.retry_in:g} s")
+
+    # -- navigation -----------------------------------------------------------------------------
+
+    def open_cdr(self, cdr: Cdr) -> None:
+        """Show one CDR's detail."""
+        tracked = bool(cdr.originated_call_id and cdr.originated_call_id in self.book.calls)
+        self.push_screen(CdrDetailScreen(cdr, self.tz, tracked=tracked))
+
+    def action_show_reports(self) -> None:
+        if isinstance(self.screen, ReportsScreen):
+            return
+        self.push_screen(ReportsScreen(self.client, self.tz, self.clock, self.new_status_line, self.open_cdr))
+
+    def action_toggle_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def _back_to_dashboard(self) -> DashboardScreen | None:
+        while len(self.screen_stack) > 2 and self.screen is not self.dashboard:
+            self.pop_screen()
+        return self.dashboard
+
+    @on(DialPrefilled)
+    def _on_dial_prefilled(self, message: DialPrefilled) -> None:
+        dashboard = self._back_to_dashboard()
+        if dashboard is not None:
+            dashboard.prefill(message)
+            self.notify("Form filled from the CDR: check it, then Enter to dial.", timeout=4)
+
+    @on(LiveCallWanted)
+    def _on_live_call_wanted(self, message: LiveCallWanted) -> None:
+        dashboard = self._back_to_dashboard()
+        if dashboard is not None and not dashboard.live.focus_call(message.call_id):
+            self.notify("That call is not tracked in this session.", severity="warning")
+
+    # -- command palette ------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        dashboard = self.dashboard
+        yield SystemCommand("Reports", "Browse CDRs and campaign reports", self.action_show_reports)
+        yield SystemCommand("Help", "Show the keys of the current view", self.action_toggle_help)
+        yield SystemCommand("Check connection", "Ping the server again", self._check_connection)
+        if dashboard is not None:
+            live = dashboard.live
+            yield SystemCommand("New dial", "Clear the dial form and focus the caller", self._command(dashboard.action_new_dial))
+            yield SystemCommand("Live calls", "Focus the live panel", self._command(dashboard.action_focus_live))
+            yield SystemCommand("Pause / resume polling", "Stop or restart the background poller", live.action_toggle_pause)
+            yield SystemCommand("Refresh now", "Poll the tracked calls now", live.action_refresh_now)
+            yield SystemCommand("Poll faster", "Halve the poll interval", lambda: live.action_slower(-1))
+            yield SystemCommand("Poll slower", "Double the poll interval", lambda: live.action_slower(1))
+            yield SystemCommand("Recent dials", "Redial, swap legs or edit a recent dial", self._command(dashboard.action_focus_recent))
+
+    def _command(self, action: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            self._back_to_dashboard()
+            action()
+
+        return run
+
+
+def make_app(settings: Settings, client: SimotelClient | None = None, clock: Clock = system_clock) -> SimotuiApp:
+    """Build the console: the one factory the CLI, the demo, the tests and the screenshots use.
+
+    Args:
+        settings: the connection and defaults.
+        client: a ready client; built from ``settings`` when None.
+        clock: the time source (tests give the simulator's virtual clock).
+    """
+    if client is None:
+        client = SimotelClient(
+            settings.base_url, settings.credentials, timeout=settings.request_timeout,
+            verify=settings.verify, pbx_timezone=settings.pbx_timezone,
+        )
+    return SimotuiApp(settings, client, clock)

@@ -1,0 +1,255 @@
+"""LiveCallsPanel: the calls this console originated, refreshed in place by a background poller."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from simotui import display
+from simotui.api.client import SimotelClient
+from simotui.board import CallBoard
+from simotui.errors import SimotuiError
+from simotui.poller import fetch_pending_cdrs, next_backoff
+from simotui.tracking import CallBook, CallState, TrackedCall
+from simotui.ui.messages import CallsPolled, PollFailed
+from simotui.ui.styles import STATE_STYLES, disposition_style
+
+COLUMNS = ("Call", "Caller → Callee", "State", "Elapsed", "Disposition", "Billsec", "Wait")
+STATE_COLUMN = 2
+DISPOSITION_COLUMN = 4
+MIN_INTERVAL, MAX_INTERVAL = 1.0, 60.0
+
+NO_CDR_EXPLANATION = (
+    "No CDR arrived by timeout + call limit + grace: the first party most likely never answered "
+    "(Simotel records no CDR then). Dial in campaign mode to know for sure."
+)
+
+
+def state_label(call: TrackedCall, stale: bool) -> str:
+    """The state column: what we know, marked when the server could not be asked lately."""
+    label = {CallState.ACCEPTED: "waiting for CDR", CallState.COMPLETED: "completed",
+             CallState.NO_CDR: "no CDR"}[call.state]
+    return f"{label} (stale)" if stale and call.state is CallState.ACCEPTED else label
+
+
+def row_cells(call: TrackedCall, now: datetime, stale: bool) -> tuple[str, ...]:
+    """The cells of one call's row."""
+    leg = call.main_leg
+    return (
+        display.short_call_id(call.call_id),
+        f"{call.request.caller} → {call.request.callee}",
+        state_label(call, stale),
+        display.duration(call.elapsed(now)),
+        display.disposition(call.disposition),
+        display.duration(leg.billsec) if leg else display.DASH,
+        display.duration(leg.wait) if leg else display.DASH,
+    )
+
+
+class LiveCallsPanel(Widget):
+    """A table of tracked calls whose rows a non-overlapping poller updates in place."""
+
+    BINDINGS = [
+        Binding("enter", "open_call", "Details", id="live.details"),
+        Binding("p", "toggle_pause", "Pause", id="live.pause"),
+        Binding("space", "refresh_now", "Refresh", id="live.refresh"),
+        Binding("plus,equals_sign", "slower(-1)", "Faster", show=False, id="live.faster"),
+        Binding("minus", "slower(1)", "Slower", show=False, id="live.slower"),
+    ]
+
+    paused: reactive[bool] = reactive(False)
+    stale: reactive[bool] = reactive(False)
+    interval: reactive[float | None] = reactive[float | None](3.0)
+
+    class CallChosen(Message):
+        """The user asked for the details of a call."""
+
+        def __init__(self, call: TrackedCall) -> None:
+            super().__init__()
+            self.call = call
+
+    def __init__(
+        self,
+        book: CallBook,
+        client: SimotelClient,
+        clock: Callable[[], datetime],
+        *,
+        interval: float | None,
+        page_size: int,
+        tz: tzinfo,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.book = book
+        self.client = client
+        self.clock = clock
+        self.page_size = page_size
+        self.tz = tz
+        self.board: CallBoard[str] = CallBoard(width=len(COLUMNS))
+        self._wake = asyncio.Event()
+        self.set_reactive(LiveCallsPanel.interval, interval)
+
+    def compose(self) -> ComposeResult:
+        table: DataTable[Text] = DataTable(id="live-table", cursor_type="row", zebra_stripes=True)
+        for label in COLUMNS:
+            table.add_column(label, key=label)
+        yield table
+        yield Static("No calls yet: fill the form above and press Enter.", id="live-empty")
+
+    def on_mount(self) -> None:
+        self.border_title = "Live calls"
+        self.render_rows()
+        self.set_interval(1.0, self.render_rows)
+        self.poll_calls()
+
+    # -- the poller ---------------------------------------------------------------------------
+
+    @work(exclusive=True, group="poll:live-calls", exit_on_error=False, description="Poll CDRs of tracked calls")
+    async def poll_calls(self) -> None:
+        """Loop: fetch the CDR window of all pending calls, post the result, sleep; never overlap."""
+        backoff = 0.0
+        while True:
+            forced = self._wake.is_set()
+            self._wake.clear()
+            if (forced or not self.paused) and self.book.pending():
+                try:
+                    result = await fetch_pending_cdrs(
+                        self.client, list(self.book.calls.values()), self.clock(), self.page_size
+                    )
+                except SimotuiError as error:
+                    backoff = next_backoff(backoff, self.interval or MIN_INTERVAL)
+                    self.post_message(PollFailed(error, self.clock(), backoff))
+                else:
+                    backoff = 0.0
+                    self.post_message(CallsPolled(result.cdrs, self.clock(), result.latency, result.requests))
+            delay = backoff or self.interval
+            try:
+                if delay is None:
+                    await self._wake.wait()
+                else:
+                    await asyncio.wait_for(self._wake.wait(), timeout=delay)
+            except TimeoutError:
+                pass
+
+    def request_refresh(self) -> None:
+        """Poll now, even while paused."""
+        self._wake.set()
+
+    # -- state from messages ------------------------------------------------------------------
+
+    @on(CallsPolled)
+    def _on_calls_polled(self, message: CallsPolled) -> None:
+        self.book.apply_cdrs(message.cdrs, message.polled_at)
+        self.stale = False
+        self.render_rows()
+
+    @on(PollFailed)
+    def _on_poll_failed(self, message: PollFailed) -> None:
+        self.stale = True
+        # Deadlines still pass while the server is away; only CDRs need the server.
+        self.book.apply_cdrs((), message.failed_at)
+        self.render_rows()
+
+    def track(self, call: TrackedCall) -> None:
+        """Start showing a newly accepted call, put the cursor on it and poll soon."""
+        self.book.add(call)
+        self.render_rows()
+        table = self.query_one("#live-table", DataTable)
+        table.move_cursor(row=table.get_row_index(call.call_id))
+        self.request_refresh()
+
+    # -- rendering ----------------------------------------------------------------------------
+
+    def render_rows(self) -> None:
+        """Diff the book against the table and apply only the changes (cursor and scroll stay)."""
+        now = self.clock()
+        snapshot = {call_id: row_cells(call, now, self.stale) for call_id, call in self.book.calls.items()}
+        diff = self.board.apply(snapshot)
+        self.query_one("#live-empty").display = not snapshot
+        if diff.is_empty:
+            return
+        table: DataTable[Text] = self.query_one("#live-table", DataTable)
+        with self.app.batch_update():
+            for key in diff.removed:
+                table.remove_row(key)
+            for key, cells in diff.added.items():
+                table.add_row(*(self._cell(i, v) for i, v in enumerate(cells)), key=key)
+            for key, changes in diff.changed.items():
+                for index, value in changes.items():
+                    table.update_cell(key, COLUMNS[index], self._cell(index, value))
+
+    @staticmethod
+    def _cell(index: int, value: str) -> Text:
+        if index == STATE_COLUMN:
+            return Text(value, style=STATE_STYLES.get(value.removesuffix(" (stale)"), ""))
+        if index == DISPOSITION_COLUMN:
+            return Text(value, style=disposition_style(value))
+        return Text(value)
+
+    def watch_stale(self, stale: bool) -> None:
+        self.set_class(stale, "-stale")
+
+    def watch_paused(self, paused: bool) -> None:
+        self.set_class(paused, "-paused")
+        self._update_subtitle()
+
+    def watch_interval(self, interval: float | None) -> None:
+        self._update_subtitle()
+
+    def _update_subtitle(self) -> None:
+        every = "manual" if self.interval is None else f"every {self.interval:g} s"
+        self.border_subtitle = f"paused · {every}" if self.paused else every
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def selected_call(self) -> TrackedCall | None:
+        """The call under the cursor."""
+        table = self.query_one("#live-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.book.calls.get(key or "")
+
+    def action_open_call(self) -> None:
+        call = self.selected_call()
+        if call is not None:
+            self.post_message(self.CallChosen(call))
+
+    @on(DataTable.RowSelected, "#live-table")
+    def _on_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_call()
+
+    def action_toggle_pause(self) -> None:
+        self.paused = not self.paused
+        self.notify("Polling paused" if self.paused else "Polling resumed", timeout=2)
+        if not self.paused:
+            self.request_refresh()
+
+    def action_refresh_now(self) -> None:
+        self.request_refresh()
+
+    def action_slower(self, step: int) -> None:
+        current = self.interval or 3.0
+        factor = 2.0 if step > 0 else 0.5
+        self.interval = min(max(current * factor, MIN_INTERVAL), MAX_INTERVAL)
+        self.request_refresh()
+
+    def focus_call(self, call_id: str) -> bool:
+        """Move the cursor to a call's row; False when it is not tracked."""
+        table = self.query_one("#live-table", DataTable)
+        if call_id not in self.book.calls:
+            return False
+        table.move_cursor(row=table.get_row_index(call_id))
+        table.focus()
+        return True

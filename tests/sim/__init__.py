@@ -1,0 +1,1 @@
+"""Simulator tests (a package so module names never clash with tests/api)."""
