@@ -20,7 +20,7 @@ LABELS = {
     "caller_id": "Caller ID",
     "trunk_name": "Trunk",
     "timeout": "Timeout",
-    "call_limit": "Call limit",
+    "call_limit": "Limit",
 }
 # Extensions are short; anything longer is reached through a trunk (reference §3.1).
 MAX_EXTENSION_DIGITS = 5
@@ -52,11 +52,11 @@ def check_dial(values: Mapping[str, str]) -> DialCheck:
     errors: dict[str, str] = {}
     for name in ("caller", "callee"):
         if not text[name]:
-            errors[name] = f"{LABELS[name]} is required"
+            errors[name] = "required"
         elif not _NUMBER.match(text[name]):
             errors[name] = "digits only (no spaces, + or -)"
     if not text["context"]:
-        errors["context"] = "Context is required (e.g. main_routing)"
+        errors["context"] = "required (e.g. main_routing)"
     elif not _NAME.match(text["context"]):
         errors["context"] = "letters, digits, _ . - only"
     if text["caller_id"] and not _NAME.match(text["caller_id"]):
@@ -64,7 +64,7 @@ def check_dial(values: Mapping[str, str]) -> DialCheck:
     if text["trunk_name"] and not _NAME.match(text["trunk_name"]):
         errors["trunk_name"] = "letters, digits, _ . - only"
     elif "caller" not in errors and is_pstn_number(text["caller"]) and not text["trunk_name"]:
-        errors["trunk_name"] = "a PSTN caller needs the trunk that reaches it"
+        errors["trunk_name"] = "a PSTN caller needs a trunk"
     timeout = _whole_number(text["timeout"], TIMEOUT_RANGE, "timeout", errors, required=True)
     call_limit = _whole_number(text["call_limit"], CALL_LIMIT_RANGE, "call_limit", errors, required=False)
     if errors:
@@ -87,7 +87,7 @@ def _whole_number(
     low, high = bounds
     if not text:
         if required:
-            errors[name] = f"{LABELS[name]} is required ({low}–{high} s)"
+            errors[name] = f"required ({low}–{high} s)"
         return None
     if not text.isdigit():
         errors[name] = f"whole seconds, {low}–{high}"

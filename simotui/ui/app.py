@@ -38,6 +38,8 @@ class SimotuiApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "simotui"
     ENABLE_COMMAND_PALETTE = True
+    # Below 90 columns the side panels give their room to the form and tables.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
 
     BINDINGS = [
         Binding("ctrl+r", "show_reports", "Reports", id="app.reports"),
@@ -115,7 +117,7 @@ class SimotuiApp(App[None]):
     def open_cdr(self, cdr: Cdr) -> None:
         """Show one CDR's detail."""
         tracked = bool(cdr.originated_call_id and cdr.originated_call_id in self.book.calls)
-        self.push_screen(CdrDetailScreen(cdr, self.tz, tracked=tracked))
+        self.push_screen(CdrDetailScreen(cdr, self.tz, self.new_status_line, tracked=tracked))
 
     def action_show_reports(self) -> None:
         if isinstance(self.screen, ReportsScreen):

@@ -198,4 +198,4 @@ class DashboardScreen(Screen[None]):
         event.stop()
         from simotui.ui.screens.details import CallDetailScreen
 
-        self.app.push_screen(CallDetailScreen(event.call, self.tz, self.clock()))
+        self.app.push_screen(CallDetailScreen(event.call, self.tz, self.clock(), self.status_line))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 
 from textual.app import ComposeResult
@@ -17,6 +18,7 @@ from simotui.tracking import CallState, TrackedCall
 from simotui.ui.messages import DialPrefilled, LiveCallWanted
 from simotui.ui.widgets.cdr_view import CdrView
 from simotui.ui.widgets.live_calls import NO_CDR_EXPLANATION, state_label
+from simotui.ui.widgets.status_line import StatusLine
 
 
 class CdrDetailScreen(Screen[None]):
@@ -28,16 +30,18 @@ class CdrDetailScreen(Screen[None]):
         Binding("g", "go_live", "Live row", id="cdr.live"),
     ]
 
-    def __init__(self, cdr: Cdr, tz: tzinfo, *, tracked: bool) -> None:
+    def __init__(self, cdr: Cdr, tz: tzinfo, status_line: Callable[[], StatusLine], *, tracked: bool) -> None:
         super().__init__()
         self.cdr = cdr
         self.tz = tz
+        self.status_line = status_line
         self.tracked = tracked
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-scroll"):
             yield Label(f"CDR {self.cdr.cuid}  ·  {self.cdr.src} → {self.cdr.dst}", classes="screen-title")
             yield CdrView(self.cdr, self.tz)
+        yield self.status_line()
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -61,11 +65,12 @@ class CallDetailScreen(Screen[None]):
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="call.back")]
 
-    def __init__(self, call: TrackedCall, tz: tzinfo, now: datetime) -> None:
+    def __init__(self, call: TrackedCall, tz: tzinfo, now: datetime, status_line: Callable[[], StatusLine]) -> None:
         super().__init__()
         self.call = call
         self.tz = tz
         self.now = now
+        self.status_line = status_line
 
     def compose(self) -> ComposeResult:
         call = self.call
@@ -87,4 +92,5 @@ class CallDetailScreen(Screen[None]):
                 yield Label("No CDR leg found yet.", classes="section-title")
             for number, leg in enumerate(call.legs, start=1):
                 yield CdrView(leg, self.tz, title=f"Leg {number} of {len(call.legs)}")
+        yield self.status_line()
         yield Footer()

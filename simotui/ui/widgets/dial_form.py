@@ -19,12 +19,12 @@ from simotui.directory import Directory
 
 PLACEHOLDERS = {
     "caller": "rung first",
-    "callee": "bridged second",
+    "callee": "bridged 2nd",
     "context": "main_routing",
     "caller_id": "= caller",
-    "trunk_name": "for a PSTN caller",
-    "timeout": "s",
-    "call_limit": "s, optional",
+    "trunk_name": "PSTN caller",
+    "timeout": "seconds",
+    "call_limit": "talk s, opt.",
 }
 RESTRICT = {"caller": r"\d*", "callee": r"\d*", "timeout": r"\d*", "call_limit": r"\d*"}
 

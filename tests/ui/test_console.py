@@ -1,0 +1,266 @@
+"""The console driven like a user would, against the simulator over real loopback HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from textual.widgets import DataTable, Input, Label, Static
+
+from simotui.api.models import Disposition
+from simotui.sim import SimConfig, SimulatorHandle, start_simulator
+from simotui.tracking import CallState
+from simotui.ui.screens.confirm import ConfirmDialScreen
+from simotui.ui.screens.details import CallDetailScreen, CdrDetailScreen
+from simotui.ui.screens.reports import ReportsScreen
+from simotui.ui.widgets.report_browser import ReportBrowser
+from simotui.ui.widgets.status_line import StatusLine
+
+from .helpers import app_for, originates, type_text, wait_until
+
+SIZE = (100, 32)
+
+
+async def dial(pilot, caller: str, callee: str, *, extra: dict[str, str] | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Fill caller and callee (and any other field), Enter, and confirm with y."""
+    app = pilot.app
+    await pilot.press("ctrl+n")
+    for name, value in {"caller": caller, "callee": callee, **(extra or {})}.items():
+        app.screen.query_one(f"#{name}", Input).value = value
+    app.screen.query_one("#caller", Input).focus()
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen), what="the confirmation")
+    await pilot.press("y")
+
+
+async def test_dial_with_keys_reaches_answered_with_billsec(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.focused is not None and app.focused.id == "caller"
+        await type_text(pilot, "557")
+        await pilot.press("tab")
+        assert app.focused is not None and app.focused.id == "callee"
+        await type_text(pilot, "552")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen), what="confirmation")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(app.book.calls) == 1, what="the live row")
+        (call,) = app.book.calls.values()
+        await wait_until(pilot, lambda: app.book.calls[call.call_id].state is CallState.COMPLETED, what="the CDR")
+        done = app.book.calls[call.call_id]
+        assert done.disposition == Disposition.ANSWERED
+        assert done.main_leg is not None and done.main_leg.billsec > 0
+        await pilot.pause(0.2)
+        table = app.screen.query_one("#live-table", DataTable)
+        row = [str(cell) for cell in table.get_row(call.call_id)]
+        assert row[2] == "completed" and row[4] == "ANSWERED" and row[5] != "—"
+        body = originates(sim, "557")[-1].body  # type: ignore[attr-defined]
+        assert body == {"caller": "557", "callee": "552", "context": "main_routing", "caller_id": "557",
+                        "trunk_name": "", "timeout": "30"}
+
+
+async def test_validation_messages_at_the_fields_and_nothing_sent(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        before = len(originates(sim))
+        await pilot.press("enter")
+        error = lambda name: str(app.screen.query_one(f"#error-{name}", Static).render())  # noqa: E731
+        assert error("caller") == "required" and error("callee") == "required"
+        assert app.focused is not None and app.focused.id == "caller"
+        await type_text(pilot, "09121234567")
+        await pilot.press("tab")
+        await type_text(pilot, "552")
+        timeout = app.screen.query_one("#timeout", Input)
+        timeout.value = "3"
+        await pilot.press("enter")
+        assert error("trunk_name") == "a PSTN caller needs a trunk"
+        assert error("timeout") == "must be 5–300 s"
+        assert error("caller") == ""
+        assert app.focused is not None and app.focused.id == "trunk_name"
+        assert not isinstance(app.screen, ConfirmDialScreen)
+        await type_text(pilot, "Center")
+        assert error("trunk_name") == ""  # re-checked as the field is fixed
+        assert len(originates(sim)) == before
+
+
+async def test_letters_cannot_be_typed_into_numbers(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "5a5-7")
+        assert app.screen.query_one("#caller", Input).value == "557"
+
+
+async def test_cancel_sends_nothing(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        before = len(originates(sim, "553"))
+        await pilot.press("ctrl+n")
+        app.screen.query_one("#caller", Input).value = "553"
+        app.screen.query_one("#callee", Input).value = "554"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen))
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert len(originates(sim, "553")) == before and not app.book.calls
+
+
+async def test_repeated_keys_send_exactly_one_originate(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        before = len(originates(sim, "554"))
+        app.screen.query_one("#caller", Input).value = "554"
+        app.screen.query_one("#callee", Input).value = "555"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen))
+        # A key held down: confirm twice, then Enter and y again, all within a moment.
+        await pilot.press("y", "y", "enter", "enter", "y", "enter", "y")
+        await pilot.pause(1.0)
+        assert len(originates(sim, "554")) == before + 1
+        assert len(app.book.calls) == 1
+
+
+async def test_first_party_never_answers_becomes_no_cdr_with_explanation(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await dial(pilot, "09121234500", "552", extra={"trunk_name": "Center", "call_limit": "10"})
+        await wait_until(pilot, lambda: len(app.book.calls) == 1)
+        (call_id,) = app.book.calls
+        # timeout 30 + limit 10 + grace 30 = 70 simulated seconds: about 0.35 s at speed 200.
+        await wait_until(pilot, lambda: app.book.calls[call_id].state is CallState.NO_CDR, what="no CDR")
+        await pilot.pause(0.2)
+        row = [str(c) for c in app.screen.query_one("#live-table", DataTable).get_row(call_id)]
+        assert row[2] == "no CDR" and row[4] == "—"
+        app.screen.query_one("#live-table", DataTable).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, CallDetailScreen))
+        text = " ".join(str(w.render()) for w in app.screen.query(".explanation").results(Static))
+        assert "first party most likely never answered" in text
+
+
+@pytest.fixture
+def own_sim() -> Iterator[SimulatorHandle]:
+    """A simulator this test may stop and restart."""
+    handle = start_simulator(SimConfig(seed=3, speed=20))
+    yield handle
+    handle.stop()
+
+
+async def test_poll_failure_is_shown_rows_go_stale_and_polling_recovers(own_sim: SimulatorHandle) -> None:
+    app = app_for(own_sim)
+    port = int(own_sim.url.rsplit(":", 1)[1])
+    async with app.run_test(size=SIZE) as pilot:
+        status = lambda: app.screen.query_one(StatusLine).current  # noqa: E731
+        await wait_until(pilot, lambda: status().state == "connected", what="connected")
+        await dial(pilot, "557", "552")
+        await wait_until(pilot, lambda: len(app.book.calls) == 1)
+        (call_id,) = app.book.calls
+        own_sim.stop()
+        await wait_until(pilot, lambda: status().state == "unreachable", what="unreachable", timeout=15)
+        assert "retrying in" in status().detail
+        await pilot.pause(0.3)
+        row = [str(c) for c in app.screen.query_one("#live-table", DataTable).get_row(call_id)]
+        assert row[2] == "waiting for CDR (stale)"
+        assert app.book.calls[call_id].state is CallState.ACCEPTED  # kept, not lost
+        restarted = start_simulator(SimConfig(seed=3, speed=20), port=port)
+        try:
+            app.screen.query_one("#live-table", DataTable).focus()
+            await pilot.press("space")  # refresh now instead of waiting out the backoff
+            await wait_until(pilot, lambda: status().state == "connected", what="recovery", timeout=15)
+            await pilot.pause(0.3)
+            row = [str(c) for c in app.screen.query_one("#live-table", DataTable).get_row(call_id)]
+            assert not row[2].endswith("(stale)")
+        finally:
+            restarted.stop()
+
+
+async def test_pause_stops_polling_and_space_polls_once(sim: SimulatorHandle) -> None:
+    app = app_for(sim, poll_interval=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await dial(pilot, "09121234500", "558", extra={"trunk_name": "Center"})
+        await wait_until(pilot, lambda: len(app.book.calls) == 1)
+        app.screen.query_one("#live-table", DataTable).focus()
+        await pilot.press("p")
+        await pilot.pause(0.4)
+        searches = lambda: sum(1 for r in sim.requests if r.path.endswith("reports/cdr/search"))  # noqa: E731
+        paused_at = searches()
+        await pilot.pause(1.0)
+        assert searches() == paused_at
+        await pilot.press("space")
+        await wait_until(pilot, lambda: searches() == paused_at + 1, what="one refresh")
+        await pilot.press("p")
+
+
+async def test_report_browser_pages_filters_and_opens_route_steps(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        browser = app.screen.query_one("#cdr-browser", ReportBrowser)
+        await wait_until(pilot, lambda: browser.total is not None, what="first page")
+        total = browser.total
+        assert total is not None and total > 20
+        position = lambda: str(browser.query_one(".report-position", Static).render())  # noqa: E731
+        assert position().startswith(f"1–20 of {total:,}")
+        await pilot.press("pagedown")
+        await wait_until(pilot, lambda: browser.state.start == 20, what="page 2")
+        assert position().startswith(f"21–40 of {total:,}")
+        await pilot.press("pageup")
+        await wait_until(pilot, lambda: browser.state.start == 0)
+        # Sort by billsec (cursor on that column, then s): server-side, ascending first.
+        table = browser.query_one(DataTable)
+        table.focus()
+        table.move_cursor(column=5)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: browser.state.sorting == {"billsec": 1}, what="sort")
+        billsecs = [record.billsec for record in browser.records.values()]  # type: ignore[attr-defined]
+        assert billsecs == sorted(billsecs)
+        # Filter on the caller.
+        await pilot.press("slash")
+        await type_text(pilot, "557")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: browser.state.filters.get("src") == "557", what="filter")
+        await wait_until(pilot, lambda: all("557" in r.src for r in browser.records.values()))  # type: ignore[attr-defined]
+        assert browser.total is not None and browser.total < total
+        # Open a CDR that has route steps.
+        target = next(r for r in browser.records.values() if r.route)  # type: ignore[attr-defined]
+        table.move_cursor(row=table.get_row_index(target.id), column=0)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, CdrDetailScreen), what="CDR detail")
+        route = app.screen.query_one(".route-table", DataTable)
+        assert route.row_count == len(target.route)
+        assert [str(route.get_row_at(i)[1]) for i in range(route.row_count)] == [s.type for s in target.route]
+        title = str(app.screen.query_one(".screen-title", Label).render())
+        assert target.cuid in title
+
+
+async def test_cdr_detail_prefills_the_dial_form(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        browser = app.screen.query_one("#cdr-browser", ReportBrowser)
+        await wait_until(pilot, lambda: bool(browser.records))
+        record = next(iter(browser.records.values()))
+        sent_before = len(originates(sim))
+        browser.query_one(DataTable).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, CdrDetailScreen))
+        await pilot.press("d")
+        await wait_until(pilot, lambda: app.screen is app.dashboard, what="back on the dashboard")
+        values = app.screen.query_one("#dial-form").values()  # type: ignore[attr-defined]
+        assert values["caller"] == record.src and values["callee"] == record.dst  # type: ignore[attr-defined]
+        assert values["context"] == "main_routing"
+        await pilot.pause(0.3)
+        assert len(originates(sim)) == sent_before  # prefilled, not dialled
+
+
+async def test_recent_dial_swap_prefills_swapped_legs_and_asks(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await dial(pilot, "560", "561")
+        await wait_until(pilot, lambda: len(app.book.calls) == 1)
+        app.screen.query_one("#recent").focus()
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen), what="confirmation")
+        assert app.screen.request.caller == "561" and app.screen.request.callee == "560"  # type: ignore[attr-defined]
+        await pilot.press("n")
