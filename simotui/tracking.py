@@ -86,7 +86,10 @@ class TrackedCall:
         if not changed:
             return self
         merged = tuple(sorted(by_id.values(), key=lambda leg: (leg.start or self.accepted_at, leg.id)))
-        completed_at = self.completed_at if self.state is CallState.COMPLETED else now
+        # The call ended when its last leg did, as the PBX recorded it; the poll time only
+        # stands in when no leg carries an end time.
+        ends = [leg.endtime for leg in merged if leg.endtime is not None]
+        completed_at = max(ends) if ends else now
         return replace(self, legs=merged, state=CallState.COMPLETED, completed_at=completed_at)
 
     def expired(self, now: datetime) -> TrackedCall:

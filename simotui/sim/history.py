@@ -163,8 +163,10 @@ class _Generator:
         trunk = pbx.trunks[_choice(rng, self.pstn_trunks)]
         if disposition == "FAILED":
             disposition = "NO ANSWER"
-        end, answer, starttime = self._finish(start, wait, billsec, disposition)
         welcome = round(rng.uniform(3.5, 4.5), 6)
+        # The caller hears the whole welcome before anyone can answer, so the wait covers it.
+        wait = max(wait, int(welcome) + 1)
+        end, answer, starttime = self._finish(start, wait, billsec, disposition)
         t = start + 0.01
         route: list[RouteStep] = [("IncomingRoute", "Incoming Route", 0.010565, t)]
         t += welcome
@@ -174,14 +176,14 @@ class _Generator:
         if to_queue:
             qnum = _choice(rng, self.queue_numbers)
             agent = _choice(rng, self.agents[qnum])
-            route.append(("Queue", self.queue_names[qnum], round(end - t, 6), end))
+            route.append(("Queue", self.queue_names[qnum], round(max(0.0, end - t), 6), max(end, t)))
             lastapp, lastdata = "Queue", f"{qnum},tT,,,300"
             if disposition == "ANSWERED":
                 dstchannel = pbx.call_ids.channel(agent)
             self._queue_rows(start, cuid, src, qnum, agent, disposition, wait, billsec, end)
         else:
             agent = _choice(rng, self.exts)
-            route.append(("Extension", "Extension", round(end - t, 6), end))
+            route.append(("Extension", "Extension", round(max(0.0, end - t), 6), max(end, t)))
             lastapp, lastdata = "Dial", f"SIP/{agent},30,TtKk"
             dstchannel = pbx.call_ids.channel(agent) if disposition != "NO ANSWER" else ""
         record = None
@@ -338,7 +340,7 @@ class _Generator:
             route.append(("Answer", "Answer", 0.006667, t))
             t += 0.0056
             route.append(("MixMonitor", "Mix Monitor", 0.005578, t))
-        route.append(("Trunk", trunk, round(max(0.0, end - t), 6), end))
+        route.append(("Trunk", trunk, round(max(0.0, end - t), 6), max(end, t)))
         failed = disposition == "FAILED"
         return CdrRecord(
             oid=pbx.object_ids.new(end + 1),
@@ -392,7 +394,7 @@ class _Generator:
             record = self._record_name(start, cuid)
         t = start + 0.013
         route: list[RouteStep] = [("OutgoingRoute", "Outgoing Route", 0.013199, t)]
-        route.append(("Extension", "Extension", round(max(0.0, end - t), 6), end))
+        route.append(("Extension", "Extension", round(max(0.0, end - t), 6), max(end, t)))
         dialled = disposition != "FAILED"
         return CdrRecord(
             oid=pbx.object_ids.new(end + 1),

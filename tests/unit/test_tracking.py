@@ -79,3 +79,12 @@ def test_poll_window_covers_pending_calls_only() -> None:
     assert window.start == T0 - WINDOW_MARGIN and window.end == now + WINDOW_MARGIN
     finished = early.with_legs([cdr("r", "a")], now)
     assert poll_window([finished], now) is None
+
+
+def test_elapsed_of_a_completed_call_ends_at_the_cdr_end() -> None:
+    # endtime as a $date (UTC ms): 2026-11-22 10:01:05 UTC, 65 s after acceptance.
+    end_ms = int((T0 + timedelta(seconds=65)).timestamp() * 1000)
+    done = call("orig.call.1.1").with_legs(
+        [cdr("r", "orig.call.1.1", endtime={"$date": {"$numberLong": str(end_ms)}})], T0 + timedelta(minutes=9)
+    )
+    assert done.elapsed(T0 + timedelta(hours=1)) == timedelta(seconds=65)

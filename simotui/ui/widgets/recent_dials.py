@@ -16,9 +16,9 @@ MAX_RECENT = 50
 
 
 def describe(request: OriginateRequest) -> str:
-    """``557 → 552  main_routing`` (+ trunk when set)."""
-    trunk = f"  via {request.trunk_name}" if request.trunk_name else ""
-    return f"{request.caller} → {request.callee}  {request.context}{trunk}"
+    """``557 → 552``, with the trunk of a PSTN caller (the context shows once prefilled)."""
+    trunk = f" via {request.trunk_name}" if request.trunk_name else ""
+    return f"{request.caller} → {request.callee}{trunk}"
 
 
 class RecentDials(OptionList):

@@ -1,0 +1,141 @@
+"""Deterministic console scenes, shared by the snapshot tests and the screenshot script.
+
+A frozen simulator (speed 0, fixed start, fixed seed) is mounted in-process through
+``httpx.ASGITransport`` under a fixed host name, and the console runs on the simulator's clock,
+so every screen renders the same on every run. Time moves only when a scene advances it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from simotui.api import Credentials, SimotelClient
+from simotui.secret import Secret
+from simotui.settings import DialDefaults, Settings
+from simotui.sim import SimConfig, SimSettings, SimulatedPbx, build_pbx, create_app
+from simotui.tracking import CallState
+from simotui.ui.app import SimotuiApp, make_app
+from simotui.ui.screens.confirm import ConfirmDialScreen
+from simotui.ui.screens.details import CdrDetailScreen
+from simotui.ui.screens.reports import ReportsScreen
+from simotui.ui.widgets.report_browser import ReportBrowser
+
+# 2026-11-22 13:30:00 in Tehran.
+FROZEN_START = datetime(2026, 11, 22, 10, 0, 0, tzinfo=UTC)
+SIZE = (100, 30)
+SERVER = "http://pbx.demo"
+
+
+@dataclass
+class Scene:
+    """A console wired to a frozen in-process simulator."""
+
+    app: SimotuiApp
+    pbx: SimulatedPbx
+
+
+def build_scene(history: int = 400) -> Scene:
+    """A console and a frozen simulator; nothing has happened yet."""
+    config = SimConfig(seed=5, speed=0, history=history, start_time=FROZEN_START)
+    pbx = build_pbx(config)
+    sim_app = create_app(pbx, SimSettings.from_config(config))
+    credentials = Credentials("both", config.username, Secret(config.password), Secret(config.api_key))
+    client = SimotelClient(SERVER, credentials, transport=httpx.ASGITransport(app=sim_app))
+    settings = Settings(base_url=SERVER, credentials=credentials, profile="demo", poll_interval=None,
+                        dial=DialDefaults(call_limit=60))
+    clock = lambda: datetime.fromtimestamp(pbx.clock.now(), UTC)  # noqa: E731
+    return Scene(make_app(settings, client=client, clock=clock), pbx)
+
+
+async def settle(pilot: Pilot[None], scene: Scene) -> None:
+    """Wait for workers, then make what varies between runs (latency, toasts, blink) fixed."""
+    await pilot.pause(0.2)
+    for _ in range(40):
+        if scene.app.status.state != "connecting":
+            break
+        await pilot.pause(0.05)
+    scene.app.set_status(latency=0.012)
+    scene.app.clear_notifications()
+    for widget in scene.app.screen.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause(0.1)
+
+
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Run the app until a condition holds (at most ~5 s)."""
+    for _ in range(100):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("scene did not reach its state")
+
+
+async def dial(pilot: Pilot[None], scene: Scene, caller: str, callee: str, **extra: str) -> None:
+    """Fill the form and confirm, as a user would."""
+    app = scene.app
+    await pilot.press("ctrl+n")
+    for name, value in {"caller": caller, "callee": callee, **extra}.items():
+        app.screen.query_one(f"#{name}", Input).value = value
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialScreen))
+    count = len(app.book.calls)
+    await pilot.press("y")
+    await wait_for(pilot, lambda: len(app.book.calls) == count + 1)
+
+
+async def dial_form_with_errors(pilot: Pilot[None], scene: Scene) -> None:
+    """A PSTN caller without a trunk, a callee with no number, a timeout out of range."""
+    app = scene.app
+    app.screen.query_one("#caller", Input).value = "09121234567"
+    app.screen.query_one("#timeout", Input).value = "500"
+    await pilot.press("enter")
+    await settle(pilot, scene)
+
+
+async def live_panel_mixed_states(pilot: Pilot[None], scene: Scene) -> None:
+    """Answered, busy, failed and no-CDR calls, and one still waiting."""
+    await dial(pilot, scene, "557", "552")
+    await dial(pilot, scene, "557", "09121234599")
+    await dial(pilot, scene, "150", "552")
+    await dial(pilot, scene, "09121234500", "553", trunk_name="Center")
+    scene.pbx.advance(200)
+    await dial(pilot, scene, "554", "555")
+    scene.app.screen.query_one("#live-table", DataTable).focus()
+    await pilot.press("space")
+    await wait_for(pilot, lambda: sum(c.state is not CallState.ACCEPTED for c in scene.app.book.calls.values()) == 4)
+    await settle(pilot, scene)
+
+
+async def report_browser(pilot: Pilot[None], scene: Scene) -> None:
+    """The CDR tab on its first page."""
+    await pilot.press("ctrl+r")
+    await wait_for(pilot, lambda: isinstance(scene.app.screen, ReportsScreen))
+    browser = scene.app.screen.query_one("#cdr-browser", ReportBrowser)
+    await wait_for(pilot, lambda: browser.total is not None)
+    await settle(pilot, scene)
+
+
+async def cdr_detail(pilot: Pilot[None], scene: Scene) -> None:
+    """The detail of the first CDR with a route of several steps."""
+    await report_browser(pilot, scene)
+    browser = scene.app.screen.query_one("#cdr-browser", ReportBrowser)
+    table = browser.query_one(DataTable)
+    target = next(key for key, cdr in browser.records.items() if len(cdr.route) >= 3)  # type: ignore[attr-defined]
+    table.move_cursor(row=table.get_row_index(target))
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(scene.app.screen, CdrDetailScreen))
+    await settle(pilot, scene)
+
+
+SCENES: dict[str, Callable[[Pilot[None], Scene], Awaitable[None]]] = {
+    "dial_form_errors": dial_form_with_errors,
+    "live_panel": live_panel_mixed_states,
+    "report_browser": report_browser,
+    "cdr_detail": cdr_detail,
+}
