@@ -52,7 +52,9 @@ class CallBoard(Generic[Cell]):
             if before is None:
                 added[key] = row
             elif before != row:
-                changed[key] = {i: cell for i, (old, cell) in enumerate(zip(before, row, strict=True)) if old != cell}
+                changed[key] = {
+                    i: cell for i, (old, cell) in enumerate(zip(before, row, strict=True)) if old != cell
+                }
         removed = tuple(key for key in self.rows if key not in snapshot)
         self.rows = {key: tuple(cells) for key, cells in snapshot.items()}
         return Diff(added=added, changed=changed, removed=removed)

@@ -8,7 +8,6 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
-
 from typing import TYPE_CHECKING
 
 from simotui import __version__
@@ -49,20 +48,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"simotui {__version__}")
     console = parser.add_argument_group(
-        "console", "With no COMMAND, open the console: on the built-in simulator (--demo) or on a "
+        "console",
+        "With no COMMAND, open the console: on the built-in simulator (--demo) or on a "
         "real Simotel (--url). The password and API key come from SIMOTUI_PASSWORD and "
-        "SIMOTUI_API_KEY, or a hidden prompt; never from the command line."
+        "SIMOTUI_API_KEY, or a hidden prompt; never from the command line.",
     )
     target = console.add_mutually_exclusive_group()
     target.add_argument("--demo", action="store_true", help="run on a built-in simulator with history")
     target.add_argument("--url", help="base URL of a Simotel, e.g. https://pbx.example.com")
-    console.add_argument("--username", default=os.environ.get("SIMOTUI_USERNAME", ""),
-                         help="API account username (or SIMOTUI_USERNAME)")
-    console.add_argument("--auth", choices=("basic", "key", "both"), default="both",
-                         help="authentication the API account uses (default both)")
+    console.add_argument(
+        "--username",
+        default=os.environ.get("SIMOTUI_USERNAME", ""),
+        help="API account username (or SIMOTUI_USERNAME)",
+    )
+    console.add_argument(
+        "--auth",
+        choices=("basic", "key", "both"),
+        default="both",
+        help="authentication the API account uses (default both)",
+    )
     console.add_argument("--timezone", default="Asia/Tehran", help="PBX time zone (default Asia/Tehran)")
-    console.add_argument("--poll-interval", type=_positive_float, default=3.0,
-                         help="seconds between polls of tracked calls (default 3)")
+    console.add_argument(
+        "--poll-interval",
+        type=_positive_float,
+        default=3.0,
+        help="seconds between polls of tracked calls (default 3)",
+    )
     console.add_argument("--insecure", action="store_true", help="skip TLS certificate verification")
     console.add_argument("--ca-bundle", help="CA bundle to verify the server's certificate with")
     console.add_argument("--speed", type=_positive_float, default=1.0, help=argparse.SUPPRESS)
@@ -70,25 +81,36 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sim = commands.add_parser(
-        "sim", help="run the Simotel v4 simulator in the foreground",
+        "sim",
+        help="run the Simotel v4 simulator in the foreground",
         description="Run a simulated Simotel v4 server on loopback (Ctrl-C stops it).",
     )
     sim.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sim.add_argument("--port", type=_port, default=DEMO_PORT, help="port (default 8800; 0 = any free)")
     sim.add_argument("--seed", type=int, default=1, help="seed of the PBX data and call outcomes")
-    sim.add_argument("--speed", type=_positive_float, default=1.0,
-                     help="virtual seconds per real second (default 1; 0 freezes the clock)")
-    sim.add_argument("--history", type=_non_negative_int, default=0,
-                     help="number of past CDRs to pre-fill (default 0)")
+    sim.add_argument(
+        "--speed",
+        type=_positive_float,
+        default=1.0,
+        help="virtual seconds per real second (default 1; 0 freezes the clock)",
+    )
+    sim.add_argument(
+        "--history", type=_non_negative_int, default=0, help="number of past CDRs to pre-fill (default 0)"
+    )
     sim.add_argument("--username", default="admin", help="API account username (default admin)")
     sim.add_argument("--password", default="simotel", help="API account password (default simotel)")
     sim.add_argument("--api-key", default="simotui-demo-key", help="API account key")
-    sim.add_argument("--auth", choices=("basic", "key", "both"), default="both",
-                     help="authentication the account accepts (default both)")
+    sim.add_argument(
+        "--auth",
+        choices=("basic", "key", "both"),
+        default="both",
+        help="authentication the account accepts (default both)",
+    )
     sim.add_argument("--timezone", default="Asia/Tehran", help="PBX time zone (default Asia/Tehran)")
 
     ping = commands.add_parser(
-        "ping", help="check that a Simotel server answers and accepts the credentials",
+        "ping",
+        help="check that a Simotel server answers and accepts the credentials",
         description="Ping a Simotel server. The password and API key come from SIMOTUI_PASSWORD "
         "and SIMOTUI_API_KEY, or a hidden prompt; never from the command line.",
     )
@@ -167,8 +189,9 @@ def _run_console_demo(args: argparse.Namespace) -> int:
     try:
         settings = Settings(
             base_url=sim.url,
-            credentials=Credentials("both", sim.settings.username, Secret(sim.settings.password),
-                                    Secret(sim.settings.api_key)),
+            credentials=Credentials(
+                "both", sim.settings.username, Secret(sim.settings.password), Secret(sim.settings.api_key)
+            ),
             profile="demo",
             poll_interval=args.poll_interval,
         )

@@ -128,9 +128,7 @@ class ResponseError(SimotuiError):
 
     default_title = "Unexpected response"
 
-    def __init__(
-        self, message: str, *, status: int | None = None, title: str | None = None
-    ) -> None:
+    def __init__(self, message: str, *, status: int | None = None, title: str | None = None) -> None:
         super().__init__(message, title=title)
         self.status = status
         self.code = "bad_response"

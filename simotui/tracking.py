@@ -99,7 +99,9 @@ class TrackedCall:
         return self
 
 
-def cdrs_by_originated_id(cdrs: Iterable[Cdr], wanted: Mapping[str, object] | None = None) -> dict[str, list[Cdr]]:
+def cdrs_by_originated_id(
+    cdrs: Iterable[Cdr], wanted: Mapping[str, object] | None = None
+) -> dict[str, list[Cdr]]:
     """Index CDR rows by every originate id they carry (field first, then the comment)."""
     index: dict[str, list[Cdr]] = {}
     for cdr in cdrs:

@@ -25,8 +25,11 @@ def tracked(count: int, now: datetime) -> list[TrackedCall]:
     """``count`` pending calls accepted over the last 30 minutes."""
     request = OriginateRequest("557", "552", "main_routing", "557")
     return [
-        TrackedCall(f"orig.call.{int(now.timestamp()) - i}.{i:06d}", request,
-                    accepted_at=now - timedelta(minutes=30) + timedelta(seconds=i % 1800))
+        TrackedCall(
+            f"orig.call.{int(now.timestamp()) - i}.{i:06d}",
+            request,
+            accepted_at=now - timedelta(minutes=30) + timedelta(seconds=i % 1800),
+        )
         for i in range(count)
     ]
 
@@ -36,7 +39,9 @@ def cdr_searches(sim: SimulatorHandle) -> int:
 
 
 @pytest.mark.parametrize("page_size", [100, 500])
-async def test_requests_per_cycle_do_not_grow_with_tracked_calls(busy_sim: SimulatorHandle, page_size: int) -> None:
+async def test_requests_per_cycle_do_not_grow_with_tracked_calls(
+    busy_sim: SimulatorHandle, page_size: int
+) -> None:
     now = datetime.fromtimestamp(busy_sim.pbx.clock.now(), UTC)
     credentials = Credentials("both", "admin", Secret("simotel"), Secret("simotui-demo-key"))
     counts = {}

@@ -197,8 +197,7 @@ class SimotelClient:
             response = await self._http.request(method, path, content=content)
         except httpx.TimeoutException as exc:
             error: ApiUnavailable = ApiTimeout(
-                f"{self.base_url} did not answer {service} within {self.timeout:g} s "
-                f"({type(exc).__name__})",
+                f"{self.base_url} did not answer {service} within {self.timeout:g} s ({type(exc).__name__})",
                 code="timeout",
             )
         except httpx.ConnectError as exc:
@@ -223,9 +222,7 @@ class SimotelClient:
         self, method: str, service: str, status: int | None, started: float, size: int, error: str | None
     ) -> None:
         if self.observer is not None:
-            self.observer(
-                Exchange(method, service, status, time.perf_counter() - started, size, error)
-            )
+            self.observer(Exchange(method, service, status, time.perf_counter() - started, size, error))
 
 
 def _decode_json(response: httpx.Response) -> Any:
@@ -274,9 +271,7 @@ def _unwrap(service: str, response: httpx.Response) -> Any:
     if success is None:
         raise ResponseError(f"{service}: the answer has no valid 'success' field", status=status)
     if not success:
-        raise OperationFailed(
-            message or "Requested operation failed", status=status, service=service
-        )
+        raise OperationFailed(message or "Requested operation failed", status=status, service=service)
     return envelope.get("data")
 
 

@@ -155,7 +155,7 @@ class RecordReader:
             inner = value.get("$oid")
             if isinstance(inner, str):
                 return inner
-            raise self.fail(key, value, "expected {\"$oid\": \"...\"}")
+            raise self.fail(key, value, 'expected {"$oid": "..."}')
         if value is None:
             return default
         return self.string(key, default)

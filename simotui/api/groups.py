@@ -234,7 +234,9 @@ class PbxGroup(_Group):
         data = await self._client.call("pbx/trunks/search", body)
         return parse_list("Trunk", data, Trunk.from_api, self._tz)
 
-    async def search_queues(self, name: str = "", *, number: str = "", alike: bool = True) -> tuple[Queue, ...]:
+    async def search_queues(
+        self, name: str = "", *, number: str = "", alike: bool = True
+    ) -> tuple[Queue, ...]:
         """``queues/search``."""
         body = {"alike": _alike(alike), "conditions": {"name": name, "number": number}}
         data = await self._client.call("pbx/queues/search", body)

@@ -104,9 +104,7 @@ class _Generator:
         self.pbx = pbx
         self.rng = rng
         self.exts = sorted(pbx.users)
-        self.agents = {
-            q: [m for m in members if m in pbx.users] for q, (_, members) in QUEUES.items()
-        }
+        self.agents = {q: [m for m in members if m in pbx.users] for q, (_, members) in QUEUES.items()}
         self.queue_names = {q: name for q, (name, _) in QUEUES.items()}
         self.queue_numbers = list(self.agents)
         self.pstn_trunks = [t for t in ("Cisco", "Center", "t1541") if t in pbx.trunks]
@@ -327,9 +325,7 @@ class _Generator:
         trunk = _choice(rng, ("Center", "Center", "Cisco"))
         end, answer, starttime = self._finish(start, wait, billsec, disposition)
         record = None
-        if disposition == "ANSWERED" and (
-            pbx.users[src].call_record == "yes" or rng.random() < 0.4
-        ):
+        if disposition == "ANSWERED" and (pbx.users[src].call_record == "yes" or rng.random() < 0.4):
             record = self._record_name(start, cuid)
         t = start + 0.011
         route: list[RouteStep] = [("OutgoingRoute", "Outgoing Route", 0.011272, t)]

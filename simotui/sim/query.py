@@ -64,11 +64,7 @@ def filter_rows(
         return rows
     if alike:
         lowered = [(get, needle.lower()) for get, needle in active]
-        return [
-            r
-            for r in rows
-            if all((v := get(r)) is not None and n in v.lower() for get, n in lowered)
-        ]
+        return [r for r in rows if all((v := get(r)) is not None and n in v.lower() for get, n in lowered)]
     return [r for r in rows if all(get(r) == needle for get, needle in active)]
 
 

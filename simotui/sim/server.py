@@ -61,9 +61,7 @@ def _apache_page(status: int, title: str, text: str, host: str) -> Response:
         f"<address>Apache/2.4.41 (Ubuntu) Server at {host} Port 80</address>\n"
         "</body></html>\n"
     )
-    return Response(
-        body, status, media_type="text/html; charset=iso-8859-1", headers=SERVER_HEADERS
-    )
+    return Response(body, status, media_type="text/html; charset=iso-8859-1", headers=SERVER_HEADERS)
 
 
 def not_found_page(host: str) -> Response:
@@ -147,9 +145,7 @@ def create_app(
         raw = await request.body()
         response, body = _answer(pbx, settings, request, raw)
         recorded.append(
-            RecordedRequest(
-                request.method, request.url.path, body, response.status_code, time.time()
-            )
+            RecordedRequest(request.method, request.url.path, body, response.status_code, time.time())
         )
         return response
 
@@ -160,9 +156,7 @@ def create_app(
     return app
 
 
-def _answer(
-    pbx: SimulatedPbx, settings: SimSettings, request: Request, raw: bytes
-) -> tuple[Response, Any]:
+def _answer(pbx: SimulatedPbx, settings: SimSettings, request: Request, raw: bytes) -> tuple[Response, Any]:
     """Run the §10 checks in order, then the service; returns the response and the parsed body."""
     host = request.url.hostname or "localhost"
     text = raw.decode("utf-8", errors="replace")
@@ -211,16 +205,12 @@ def _answer(
         return not_found_page(host), body_for_log
     except Exception:  # a crash in PHP land is Apache's 500 page, not an envelope
         log.exception("simulator handler failed for %s", name)
-        page = _apache_page(
-            500, "Internal Server Error", "The server encountered an internal error.", host
-        )
+        page = _apache_page(500, "Internal Server Error", "The server encountered an internal error.", host)
         return page, body_for_log
     if isinstance(result, FileReply):
         headers = dict(SERVER_HEADERS)
         headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-        return Response(
-            result.content, 200, media_type=result.media_type, headers=headers
-        ), body_for_log
+        return Response(result.content, 200, media_type=result.media_type, headers=headers), body_for_log
     assert isinstance(result, Reply)
     return envelope(200, 1, result.message, result.data), body_for_log
 
@@ -300,9 +290,7 @@ def start_simulator(
     sock = _bind(host, port)
     real_port = int(sock.getsockname()[1])
     server = uvicorn.Server(
-        uvicorn.Config(
-            app, log_level="warning", lifespan="off", server_header=False, access_log=False
-        )
+        uvicorn.Config(app, log_level="warning", lifespan="off", server_header=False, access_log=False)
     )
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name=f"simotel-sim:{real_port}", daemon=True
@@ -369,9 +357,7 @@ def serve(config: SimConfig, host: str = "127.0.0.1", port: int = 8800) -> None:
     sock = _bind(host, port)
     real_port = int(sock.getsockname()[1])
     print(banner(config, _url(host, real_port)), flush=True)
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", lifespan="off", server_header=False)
-    )
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", server_header=False))
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:

@@ -33,9 +33,7 @@ from simotui.sim.state import (
     missing_field,
 )
 
-PING_MESSAGE = (
-    "If the 'Ping' event is enabled in the settings menu, you'll receive it when it's sent"
-)
+PING_MESSAGE = "If the 'Ping' event is enabled in the settings menu, you'll receive it when it's sent"
 ORDERED_PAGE = 20
 
 
@@ -119,9 +117,7 @@ def _object_id(body: dict[str, Any], *names: str) -> str:
     raise missing_field(names[0])
 
 
-def _paged(
-    page_echo: dict[str, Any], rows: list[dict[str, Any]], target: str | None
-) -> dict[str, Any]:
+def _paged(page_echo: dict[str, Any], rows: list[dict[str, Any]], target: str | None) -> dict[str, Any]:
     data: dict[str, Any] = {"pagination": page_echo}
     if target is not None:
         data["target"] = target
@@ -272,14 +268,9 @@ def queue_search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     conds = conditions(body)
     span = date_range(body, pbx.tz, required=not conds.get("cuid"))
     lo, hi = span if span is not None else (None, None)
-    rows = filter_rows(
-        pbx.queue_stats.between(lo, hi), conds, _QUEUE_STAT_FIELDS, truthy(body.get("alike"))
-    )
+    rows = filter_rows(pbx.queue_stats.between(lo, hi), conds, _QUEUE_STAT_FIELDS, truthy(body.get("alike")))
     page = pagination(body, {"starttime": -1})
-    out = [
-        render.queue_stat(r, pbx.tz)
-        for r in sort_and_page(rows, page, _QUEUE_STAT_SORT, "starttime")
-    ]
+    out = [render.queue_stat(r, pbx.tz) for r in sort_and_page(rows, page, _QUEUE_STAT_SORT, "starttime")]
     return Reply("", _paged(page.echo(len(rows)), out, "queue_stat"))
 
 
@@ -358,9 +349,7 @@ def users_search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     alike = truthy(body.get("alike"))
     users = sorted(pbx.users.values(), key=lambda u: (len(u.number), u.number))
     rows = list(
-        filter_rows(
-            users, conds, {"name": attrgetter("name"), "number": attrgetter("number")}, alike
-        )
+        filter_rows(users, conds, {"name": attrgetter("name"), "number": attrgetter("number")}, alike)
     )
     mapped_only = str(body.get("status", "all")).lower() == "mapped" or truthy(conds.get("mapped"))
     if mapped_only:
@@ -539,9 +528,7 @@ def report_search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
         truthy(body.get("alike")),
     )
     page = pagination(body, {"date": -1})
-    out = [
-        render.campaign_report(r, pbx.tz) for r in sort_and_page(rows, page, _REPORT_SORT, "date")
-    ]
+    out = [render.campaign_report(r, pbx.tz) for r in sort_and_page(rows, page, _REPORT_SORT, "date")]
     return Reply("", _paged(page.echo(len(rows)), out, None))
 
 
@@ -576,9 +563,7 @@ def trunk_manager_search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
         "title": attrgetter("title"),
         "status": attrgetter("status"),
     }
-    rows = filter_rows(
-        list(pbx.trunk_managers.values()), conditions(body), fields, truthy(body.get("alike"))
-    )
+    rows = filter_rows(list(pbx.trunk_managers.values()), conditions(body), fields, truthy(body.get("alike")))
     return Reply("", [render.trunk_manager(t, pbx.tz) for t in rows])
 
 

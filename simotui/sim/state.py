@@ -114,16 +114,12 @@ class CampaignAnswerHandler(Protocol):
     external Exten API / Trunk API web service and dial a second party instead.
     """
 
-    def __call__(
-        self, pbx: SimulatedPbx, campaign: Campaign, number: str, answered_at: float, /
-    ) -> int:
+    def __call__(self, pbx: SimulatedPbx, campaign: Campaign, number: str, answered_at: float, /) -> int:
         """Handle the answered call and return its billsec."""
         ...
 
 
-def play_announcement(
-    pbx: SimulatedPbx, campaign: Campaign, number: str, answered_at: float
-) -> int:
+def play_announcement(pbx: SimulatedPbx, campaign: Campaign, number: str, answered_at: float) -> int:
     """Default campaign behaviour: play the announcement (about 10 s) and hang up."""
     ann = pbx.announcements.get(campaign.announcement)
     base = ann.seconds if ann is not None else 10
@@ -645,9 +641,7 @@ class SimulatedPbx:
         if tm is None or trunk is None:
             plan = LegPlan(Outcome.FAIL, 0, 0)
         else:
-            plan = plan_leg(
-                self.seed, "autodialer", number, self.users, timeout=CAMPAIGN_RING_TIMEOUT
-            )
+            plan = plan_leg(self.seed, "autodialer", number, self.users, timeout=CAMPAIGN_RING_TIMEOUT)
         if plan.outcome is Outcome.ANSWER:
             answered = t + plan.ring
             billsec = self.on_campaign_answered(campaign, number, answered)

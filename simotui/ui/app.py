@@ -103,14 +103,22 @@ class SimotuiApp(App[None]):
 
     @on(CallsPolled)
     def _on_calls_polled(self, message: CallsPolled) -> None:
-        self.set_status(state="connected", latency=message.latency, last_poll=message.polled_at,
-                        pending=len(self.book.pending()), detail="")
+        self.set_status(
+            state="connected",
+            latency=message.latency,
+            last_poll=message.polled_at,
+            pending=len(self.book.pending()),
+            detail="",
+        )
 
     @on(PollFailed)
     def _on_poll_failed(self, message: PollFailed) -> None:
         state = "unreachable" if isinstance(message.error, ApiUnavailable) else "error"
-        self.set_status(state=state, pending=len(self.book.pending()),
-                        detail=f"{message.error.message} — retrying in {message.retry_in:g} s")
+        self.set_status(
+            state=state,
+            pending=len(self.book.pending()),
+            detail=f"{message.error.message} — retrying in {message.retry_in:g} s",
+        )
 
     # -- navigation -----------------------------------------------------------------------------
 
@@ -158,13 +166,25 @@ class SimotuiApp(App[None]):
         yield SystemCommand("Check connection", "Ping the server again", self._check_connection)
         if dashboard is not None:
             live = dashboard.live
-            yield SystemCommand("New dial", "Clear the dial form and focus the caller", self._command(dashboard.action_new_dial))
-            yield SystemCommand("Live calls", "Focus the live panel", self._command(dashboard.action_focus_live))
-            yield SystemCommand("Pause / resume polling", "Stop or restart the background poller", live.action_toggle_pause)
+            yield SystemCommand(
+                "New dial",
+                "Clear the dial form and focus the caller",
+                self._command(dashboard.action_new_dial),
+            )
+            yield SystemCommand(
+                "Live calls", "Focus the live panel", self._command(dashboard.action_focus_live)
+            )
+            yield SystemCommand(
+                "Pause / resume polling", "Stop or restart the background poller", live.action_toggle_pause
+            )
             yield SystemCommand("Refresh now", "Poll the tracked calls now", live.action_refresh_now)
             yield SystemCommand("Poll faster", "Halve the poll interval", lambda: live.action_slower(-1))
             yield SystemCommand("Poll slower", "Double the poll interval", lambda: live.action_slower(1))
-            yield SystemCommand("Recent dials", "Redial, swap legs or edit a recent dial", self._command(dashboard.action_focus_recent))
+            yield SystemCommand(
+                "Recent dials",
+                "Redial, swap legs or edit a recent dial",
+                self._command(dashboard.action_focus_recent),
+            )
 
     def _command(self, action: Callable[[], None]) -> Callable[[], None]:
         def run() -> None:
@@ -174,7 +194,9 @@ class SimotuiApp(App[None]):
         return run
 
 
-def make_app(settings: Settings, client: SimotelClient | None = None, clock: Clock = system_clock) -> SimotuiApp:
+def make_app(
+    settings: Settings, client: SimotelClient | None = None, clock: Clock = system_clock
+) -> SimotuiApp:
     """Build the console: the one factory the CLI, the demo, the tests and the screenshots use.
 
     Args:
@@ -184,7 +206,10 @@ def make_app(settings: Settings, client: SimotelClient | None = None, clock: Clo
     """
     if client is None:
         client = SimotelClient(
-            settings.base_url, settings.credentials, timeout=settings.request_timeout,
-            verify=settings.verify, pbx_timezone=settings.pbx_timezone,
+            settings.base_url,
+            settings.credentials,
+            timeout=settings.request_timeout,
+            verify=settings.verify,
+            pbx_timezone=settings.pbx_timezone,
         )
     return SimotuiApp(settings, client, clock)

@@ -33,7 +33,9 @@ def mock_client(handler: Callable[[httpx.Request], httpx.Response], **kwargs: ob
     return SimotelClient("http://pbx.test", CREDENTIALS, transport=httpx.MockTransport(handler), **kwargs)  # type: ignore[arg-type]
 
 
-def answering(status: int, body: bytes | str, content_type: str = "application/json") -> Callable[[httpx.Request], httpx.Response]:
+def answering(
+    status: int, body: bytes | str, content_type: str = "application/json"
+) -> Callable[[httpx.Request], httpx.Response]:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(status, content=body, headers={"content-type": content_type})
 
@@ -43,15 +45,50 @@ def answering(status: int, body: bytes | str, content_type: str = "application/j
 @pytest.mark.parametrize(
     ("status", "body", "error", "code"),
     [
-        (200, '{"success":0,"message":"Field \'caller\':value is missing","data":null}', OperationFailed, "operation_failed"),
-        (401, '{"success":0,"message":"BasicAuth or ApiKey is missing","data":null}', AuthError, "auth_missing"),
-        (401, '{"success":0,"message":"BasicAuth or ApiKey is invalid","data":null}', AuthError, "auth_invalid"),
-        (403, '{"success":0,"message":"\\"call/originate/act\\";Access denied","data":null}', AccessDenied, "access_denied"),
+        (
+            200,
+            '{"success":0,"message":"Field \'caller\':value is missing","data":null}',
+            OperationFailed,
+            "operation_failed",
+        ),
+        (
+            401,
+            '{"success":0,"message":"BasicAuth or ApiKey is missing","data":null}',
+            AuthError,
+            "auth_missing",
+        ),
+        (
+            401,
+            '{"success":0,"message":"BasicAuth or ApiKey is invalid","data":null}',
+            AuthError,
+            "auth_invalid",
+        ),
+        (
+            403,
+            '{"success":0,"message":"\\"call/originate/act\\";Access denied","data":null}',
+            AccessDenied,
+            "access_denied",
+        ),
         (403, '{"success":0,"message":"IP is not permitted","data":null}', AccessDenied, "ip_not_permitted"),
         (400, '{"success":0,"message":"Unable to parse content","data":null}', RequestRejected, "bad_json"),
-        (405, '{"success":0,"message":"Method not allowed","data":null}', RequestRejected, "method_not_allowed"),
-        (415, '{"success":0,"message":"Unsupported Media Type","data":null}', RequestRejected, "unsupported_media_type"),
-        (501, '{"success":0,"message":"Requested service dose not exist","data":null}', ServiceNotFound, "unknown_service"),
+        (
+            405,
+            '{"success":0,"message":"Method not allowed","data":null}',
+            RequestRejected,
+            "method_not_allowed",
+        ),
+        (
+            415,
+            '{"success":0,"message":"Unsupported Media Type","data":null}',
+            RequestRejected,
+            "unsupported_media_type",
+        ),
+        (
+            501,
+            '{"success":0,"message":"Requested service dose not exist","data":null}',
+            ServiceNotFound,
+            "unknown_service",
+        ),
         (404, "<html><head><title>404 Not Found</title></head></html>", ServiceNotFound, "not_found"),
         (500, "Internal Server Error", ServerError, "http_500"),
         (502, "<html>Bad Gateway</html>", ServerError, "http_502"),
@@ -88,8 +125,10 @@ async def test_malformed_bodies_are_response_errors(body: str, content_type: str
 
 
 async def test_malformed_record_is_one_parse_error_naming_the_field() -> None:
-    body = ('{"success":1,"message":"","data":{"pagination":{"start":0,"count":20,"sorting":{},'
-            '"total":1},"data":[{"_id":"a","start":"yesterday"}]}}')
+    body = (
+        '{"success":1,"message":"","data":{"pagination":{"start":0,"count":20,"sorting":{},'
+        '"total":1},"data":[{"_id":"a","start":"yesterday"}]}}'
+    )
     async with mock_client(answering(200, body)) as client:
         with pytest.raises(RecordParseError) as caught:
             await client.reports.cdr_search(CdrQuery())
@@ -134,7 +173,7 @@ async def test_connection_refused_over_real_loopback() -> None:
 class _SlowHandler(BaseHTTPRequestHandler):
     delay = threading.Event()
 
-    def do_PUT(self) -> None:  # noqa: N802 - http.server naming
+    def do_PUT(self) -> None:
         self.delay.wait(3)
         self.send_response(200)
         self.end_headers()

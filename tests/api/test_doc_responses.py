@@ -51,11 +51,15 @@ Call = Callable[[SimotelClient], Awaitable[Any]]
 CALLS: dict[str, Call] = {
     "sa-ping": lambda c: c.setting.ping(),
     "sa-call-originate": lambda c: c.calls.originate(OriginateRequest("557", "552", "main_routing", "557")),
-    "scenario-call_originate-1": lambda c: c.calls.originate(OriginateRequest("570", "553", "main_routing", "masking")),
+    "scenario-call_originate-1": lambda c: c.calls.originate(
+        OriginateRequest("570", "553", "main_routing", "masking")
+    ),
     "scenario-call_originate-2": lambda c: c.calls.originate(
         OriginateRequest("09371234567", "521", "main_routing", "557", trunk_name="Cisco")
     ),
-    "scenario-call_originate-3": lambda c: c.calls.originate(OriginateRequest("521", "09371234567", "main_routing", "557")),
+    "scenario-call_originate-3": lambda c: c.calls.originate(
+        OriginateRequest("521", "09371234567", "main_routing", "557")
+    ),
     "scenario-call_originate-4": lambda c: c.calls.originate(
         OriginateRequest("31041570", "09371234567", "main_routing", "557", trunk_name="Cisco")
     ),
@@ -64,10 +68,14 @@ CALLS: dict[str, Call] = {
     "sa-quick_search-2": lambda c: c.reports.quick_search(CdrQuery(cuid="1677933940.72434")),
     "sa-report_cdr_ordered_id": lambda c: c.reports.cdr_ordered(""),
     "sa-quick_info": lambda c: c.reports.quick_info("1624299033.75565"),
-    "ad-campaign_add": lambda c: c.autodialer.add_campaign(CampaignRequest("test", "5f6c5b56c92de0068f32e592")),
+    "ad-campaign_add": lambda c: c.autodialer.add_campaign(
+        CampaignRequest("test", "5f6c5b56c92de0068f32e592")
+    ),
     "ad-example-3": lambda c: c.autodialer.add_campaign(CampaignRequest("test", "5f6c5b56c92de0068f32e592")),
     "ad-campaign_search": lambda c: c.autodialer.search_campaigns("test"),
-    "ad-campaign_edit": lambda c: c.autodialer.update_campaign("6048aa14095d8438aa64e7c9", CampaignRequest("x", "y")),
+    "ad-campaign_edit": lambda c: c.autodialer.update_campaign(
+        "6048aa14095d8438aa64e7c9", CampaignRequest("x", "y")
+    ),
     "ad-campaign_delete": lambda c: c.autodialer.remove_campaign("6033876dc92de036d1390923"),
     "ad-report_search": lambda c: c.autodialer.search_reports(CampaignReportQuery(number="09376131239")),
     "ad-report_search_ordered": lambda c: c.autodialer.ordered_reports(""),

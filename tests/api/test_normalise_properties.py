@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import jdatetime
@@ -27,18 +27,70 @@ from simotui.api.models import (
 from simotui.errors import RecordParseError
 
 TEHRAN = pbx_zone("Asia/Tehran")
-MODELS = [Cdr, Campaign, CampaignReportRow, CampaignCallInfo, TrunkManager, Announcement,
-          User, Trunk, Queue, OriginateResult]
-CDR_KEYS = ["_id", "start", "answer", "endtime", "route", "details", "billsec", "sequence",
-            "disposition", "tries", "last_try", "cause", "cause-txt", "cdr_id", "active",
-            "active_times", "numbers", "statistics", "campaign_id", "$date", "$oid", "date",
-            "originated_call_id", "try", "capacity", "port", "queues", "duration", "type"]
+MODELS = [
+    Cdr,
+    Campaign,
+    CampaignReportRow,
+    CampaignCallInfo,
+    TrunkManager,
+    Announcement,
+    User,
+    Trunk,
+    Queue,
+    OriginateResult,
+]
+CDR_KEYS = [
+    "_id",
+    "start",
+    "answer",
+    "endtime",
+    "route",
+    "details",
+    "billsec",
+    "sequence",
+    "disposition",
+    "tries",
+    "last_try",
+    "cause",
+    "cause-txt",
+    "cdr_id",
+    "active",
+    "active_times",
+    "numbers",
+    "statistics",
+    "campaign_id",
+    "$date",
+    "$oid",
+    "date",
+    "originated_call_id",
+    "try",
+    "capacity",
+    "port",
+    "queues",
+    "duration",
+    "type",
+]
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=24),
-    st.sampled_from(["1399-02-31 16:04:34", "2021-06-22 10:19:04", "1400-13-01", "", "yes",
-                     "True", "16", "orig.call.1.2", "9999-99-99", "0000-00-00 00:00:00"]),
+    st.sampled_from(
+        [
+            "1399-02-31 16:04:34",
+            "2021-06-22 10:19:04",
+            "1400-13-01",
+            "",
+            "yes",
+            "True",
+            "16",
+            "orig.call.1.2",
+            "9999-99-99",
+            "0000-00-00 00:00:00",
+        ]
+    ),
 )
 json_values = st.recursive(
     scalars,
@@ -72,8 +124,12 @@ def test_any_page_is_a_page_or_a_record_parse_error(data: Any) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dates(min_value=datetime(1990, 1, 1).date(), max_value=datetime(2040, 1, 1).date()),
-       st.integers(0, 23), st.integers(0, 59), st.integers(0, 59))
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 1, 1)),
+    st.integers(0, 23),
+    st.integers(0, 59),
+    st.integers(0, 59),
+)
 def test_jalali_rendering_round_trips(day: Any, hour: int, minute: int, second: int) -> None:
     moment = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=TEHRAN)
     assert parse_local_string(format_jalali(moment, TEHRAN), TEHRAN) == moment

@@ -92,9 +92,7 @@ def test_request_dates_gregorian_jalali_and_bounds() -> None:
     assert parse_local("2021-02-19 15:17", TEHRAN) == 1613735220
     assert parse_local("1399-12-01 15:17", TEHRAN) == 1613735220
     assert parse_local("2021-02-19 15:17:30", TEHRAN) == 1613735250
-    assert parse_local("2021-02-19 15:17", TEHRAN, end_of_minute=True) == pytest.approx(
-        1613735279.999
-    )
+    assert parse_local("2021-02-19 15:17", TEHRAN, end_of_minute=True) == pytest.approx(1613735279.999)
     with pytest.raises(ValueError):
         parse_local("19/02/2021", TEHRAN)
 
@@ -134,9 +132,7 @@ def test_call_ids() -> None:
     ids = CallIdFactory(random.Random(3))
     cuid, seq = ids.cuid(1662920001)
     assert cuid == f"1662920001.{seq}"
-    assert (
-        ids.channel("557").startswith("SIP/557-") and len(ids.channel("557")) == len("SIP/557-") + 8
-    )
+    assert ids.channel("557").startswith("SIP/557-") and len(ids.channel("557")) == len("SIP/557-") + 8
     orig = originated_call_id(1703145054, random.Random(5))
     prefix, suffix = orig.rsplit(".", 1)
     assert prefix == "orig.call.1703145054" and len(suffix) == 6 and suffix.isdigit()
@@ -182,10 +178,7 @@ def test_shape_helper_is_strict() -> None:
     assert shape_problems({"a": 1}, {"a": 1, "b": 2})
     assert shape_problems({"a": [{"x": 1}]}, {"a": [{"x": "1"}]})
     assert shape_problems({"a": [{"x": 1}]}, {"a": []})
-    assert (
-        shape_problems({"d": [{"_id": "b", "x": 1}]}, {"d": [{"_id": "a"}, {"_id": "b", "x": 2}]})
-        == []
-    )
+    assert shape_problems({"d": [{"_id": "b", "x": 1}]}, {"d": [{"_id": "a"}, {"_id": "b", "x": 2}]}) == []
 
 
 def test_simulator_never_imports_textual() -> None:
@@ -194,7 +187,5 @@ def test_simulator_never_imports_textual() -> None:
     import sys
 
     code = "import sys, simotui.sim, simotui.sim.server; print('textual' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

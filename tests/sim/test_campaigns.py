@@ -79,9 +79,7 @@ def test_lifecycle_dispositions_retries_and_statistics(pbx: SimulatedPbx) -> Non
     rows = {r["number"]: r for r in reports(pbx, oid)}
     assert set(rows) == set(NUMBERS)
     answered, busy, ring_out, lost = (rows[n] for n in NUMBERS)
-    assert (
-        answered["disposition"] == "ANSWERED" and answered["try"] == 1 and answered["ANSWERED"] == 1
-    )
+    assert answered["disposition"] == "ANSWERED" and answered["try"] == 1 and answered["ANSWERED"] == 1
     assert 7 <= answered["billsec"] <= 11  # the 9 s test_sound announcement, ± 2 s
     assert busy["disposition"] == "BUSY" and busy["try"] == 2
     assert ring_out["disposition"] == "NO ANSWER" and ring_out["try"] == 2
@@ -172,9 +170,7 @@ def test_remove_and_update(pbx: SimulatedPbx) -> None:
 
 def test_unknown_trunk_manager_loses_every_call(pbx: SimulatedPbx) -> None:
     """Without a trunk manager nothing can be dialled: every attempt is LOST."""
-    oid = add(
-        pbx, trunk_manager_id="5f6c5b56c92de0068f32e592", numbers=["09121234567"], **{"try": "1"}
-    )
+    oid = add(pbx, trunk_manager_id="5f6c5b56c92de0068f32e592", numbers=["09121234567"], **{"try": "1"})
     pbx.advance(120)
     [row] = reports(pbx, oid)
     assert row["disposition"] == "LOST" and row["tries"][0]["cause"] is None

@@ -106,9 +106,7 @@ def test_documented_request_gets_documented_shape(name: str, client: httpx.Clien
     assert not problems, f"{name}:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize(
-    "name", [n for n in IMPLEMENTED if Path(n).stem.startswith(("sa-", "ad-"))]
-)
+@pytest.mark.parametrize("name", [n for n in IMPLEMENTED if Path(n).stem.startswith(("sa-", "ad-"))])
 def test_documented_path_variants_are_accepted(name: str, client: httpx.Client) -> None:
     """The other language tabs' paths and methods (aliases, PUT ping) work too."""
     sample = load_sample(name)

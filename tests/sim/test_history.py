@@ -52,9 +52,7 @@ def test_history_is_realistic() -> None:
     assert set(dispositions) == {"ANSWERED", "NO ANSWER", "BUSY", "FAILED"}
     assert dispositions["ANSWERED"] > dispositions["NO ANSWER"] > dispositions["FAILED"]
     incoming = [r for r in recent if r.type == "incoming"]
-    assert all(
-        r.did and r.entry_point and r.route and r.route[0][0] == "IncomingRoute" for r in incoming
-    )
+    assert all(r.did and r.entry_point and r.route and r.route[0][0] == "IncomingRoute" for r in incoming)
     assert any(step[0] == "Queue" for r in incoming for step in r.route or [])
     outgoing = [r for r in recent if r.type == "outgoing"]
     assert all(r.outgoing_point and (r.route or [])[-1][0] == "Trunk" for r in outgoing)
@@ -69,9 +67,7 @@ def test_history_is_realistic() -> None:
     # Past campaigns ran to completion on the virtual clock.
     rows = campaign_search(pbx, {"alike": "true", "pagination": {"count": 50}}).data["data"]
     finished = [r for r in rows if r["name"] in {"yalda-promo", "debt-reminder", "survey-1403"}]
-    assert len(finished) == 3 and all(
-        r["status"] == "completed" and "statistics" in r for r in finished
-    )
+    assert len(finished) == 3 and all(r["status"] == "completed" and "statistics" in r for r in finished)
 
 
 def test_100k_history_builds_and_pages_quickly() -> None:
@@ -85,9 +81,7 @@ def test_100k_history_builds_and_pages_quickly() -> None:
     timings = {}
     for label, body in {
         "default sort": _range_body(),
-        "sort billsec": _range_body(
-            pagination={"start": 40, "count": 20, "sorting": {"billsec": -1}}
-        ),
+        "sort billsec": _range_body(pagination={"start": 40, "count": 20, "sorting": {"billsec": -1}}),
         "filter from": _range_body(conditions={"from": "55", "to": "", "cuid": ""}),
         "deep page": _range_body(pagination={"start": 99_000, "count": 20, "sorting": {}}),
     }.items():

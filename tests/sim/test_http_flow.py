@@ -117,9 +117,7 @@ def test_pagination_sorting_and_alike(sim: SimulatorHandle, client: httpx.Client
         {**base, "pagination": {"start": 0, "count": 10, "sorting": {"billsec": -1}}},
     )["data"]
     values = [r["billsec"] for r in by_billsec["data"]]
-    assert values == sorted(values, reverse=True) and by_billsec["pagination"]["sorting"] == {
-        "billsec": -1
-    }
+    assert values == sorted(values, reverse=True) and by_billsec["pagination"]["sorting"] == {"billsec": -1}
     for alike in (True, "true", 1, "1", "yes"):
         users = post(
             client,
@@ -131,20 +129,14 @@ def test_pagination_sorting_and_alike(sim: SimulatorHandle, client: httpx.Client
             },
         )["data"]
         assert [u["number"] for u in users] == ["552"]
-    exact = post(client, "pbx/users/search", {"alike": "false", "conditions": {"name": "sara"}})[
-        "data"
-    ]
+    exact = post(client, "pbx/users/search", {"alike": "false", "conditions": {"name": "sara"}})["data"]
     assert exact == []
     everyone = post(client, "pbx/users/search", {"alike": "false", "conditions": ""})["data"]
     assert {"552", "557", "100", "101"} <= {u["number"] for u in everyone}
     assert all(u["secret"] == "******" for u in everyone)
-    mapped = post(
-        client, "pbx/users/search", {"status": "mapped", "alike": True, "conditions": {}}
-    )["data"]
+    mapped = post(client, "pbx/users/search", {"status": "mapped", "alike": True, "conditions": {}})["data"]
     assert mapped and len(mapped) < len(everyone)
-    trunks = post(client, "pbx/trunks/search", {"alike": "true", "conditions": {"name": ""}})[
-        "data"
-    ]
+    trunks = post(client, "pbx/trunks/search", {"alike": "true", "conditions": {"name": ""}})["data"]
     assert {"Cisco", "Center", "trunk_name_new"} <= {t["name"] for t in trunks}
     assert all("secret=" in t["more_options"] and "******" not in t["more_options"] for t in trunks)
 

@@ -146,8 +146,7 @@ def test_same_seed_same_calls() -> None:
 def test_call_limit_caps_talk_time(pbx: SimulatedPbx) -> None:
     """Talk never exceeds call_limit."""
     ids = [
-        pbx.originate("557", callee, "main_routing", "557", call_limit=7)
-        for callee in ("552", "553", "521")
+        pbx.originate("557", callee, "main_routing", "557", call_limit=7) for callee in ("552", "553", "521")
     ]
     pbx.advance(300)
     for call_id in ids:

@@ -109,9 +109,7 @@ async def test_credentials_missing_and_invalid(app: App) -> None:
         "BasicAuth or ApiKey is missing",
     )
     invalid = (401, 0, "BasicAuth or ApiKey is invalid")
-    assert (
-        envelope(await app.call("POST", PING, content=b"{bad", auth=("admin", "nope"))) == invalid
-    )
+    assert envelope(await app.call("POST", PING, content=b"{bad", auth=("admin", "nope"))) == invalid
     assert envelope(await app.call("POST", PING, {}, key="wrong")) == invalid
     assert envelope(await app.call("POST", PING, {}, auth=None)) == invalid  # both mode: key only
     assert envelope(await app.call("POST", PING, {}, key=None)) == invalid  # both mode: basic only
@@ -122,18 +120,12 @@ async def test_auth_modes(app: App) -> None:
     app.settings.auth_mode = "basic"
     assert (await app.call("POST", PING, {}, key=None)).status_code == 200
     assert (await app.call("POST", PING, {}, key="anything")).status_code == 200
-    assert (
-        envelope(await app.call("POST", PING, {}, auth=None))[2] == "BasicAuth or ApiKey is missing"
-    )
+    assert envelope(await app.call("POST", PING, {}, auth=None))[2] == "BasicAuth or ApiKey is missing"
     app.settings.auth_mode = "key"
     assert (await app.call("POST", PING, {}, auth=None)).status_code == 200
     assert (await app.call("POST", PING, {}, auth=("admin", "wrong"))).status_code == 200
-    assert (
-        envelope(await app.call("POST", PING, {}, key=None))[2] == "BasicAuth or ApiKey is missing"
-    )
-    assert (
-        envelope(await app.call("POST", PING, {}, key="bad"))[2] == "BasicAuth or ApiKey is invalid"
-    )
+    assert envelope(await app.call("POST", PING, {}, key=None))[2] == "BasicAuth or ApiKey is missing"
+    assert envelope(await app.call("POST", PING, {}, key="bad"))[2] == "BasicAuth or ApiKey is invalid"
     app.settings.api_key = "rotated"
     assert (await app.call("POST", PING, {}, key="rotated")).status_code == 200
 
@@ -153,9 +145,7 @@ async def test_access_denied_names_the_service(app: App) -> None:
 async def test_unsupported_media_type(app: App) -> None:
     """415 for a non-JSON body; charset parameters are fine; an empty body needs no type."""
     assert envelope(
-        await app.call(
-            "POST", PING, content="a=1", content_type="application/x-www-form-urlencoded"
-        )
+        await app.call("POST", PING, content="a=1", content_type="application/x-www-form-urlencoded")
     ) == (
         415,
         0,
@@ -186,8 +176,7 @@ async def test_unknown_service_both_spellings(app: App) -> None:
     )
     app.settings.missing_service_spelling = "dose"
     assert (
-        envelope(await app.call("POST", "/api/v4/pbx/nothing", {}))[2]
-        == "Requested service dose not exist"
+        envelope(await app.call("POST", "/api/v4/pbx/nothing", {}))[2] == "Requested service dose not exist"
     )
     assert (await app.call("POST", "/api/v4/pbx/nothing", content="{x")).status_code == 400
     assert (
@@ -212,9 +201,7 @@ async def test_methods(app: App) -> None:
     )
     assert envelope(remove) == (200, 1, "Requested operation is done successfully")
     update = {"_id": "5ec63107ce4f6d12c43e250f", "capacity": "9"}
-    assert (await app.call("PUT", "/api/v4/autodialer/trunks/update", update)).json()[
-        "success"
-    ] == 1
+    assert (await app.call("PUT", "/api/v4/autodialer/trunks/update", update)).json()["success"] == 1
 
 
 async def test_failed_operations_are_http_200(app: App) -> None:
@@ -227,9 +214,7 @@ async def test_failed_operations_are_http_200(app: App) -> None:
     assert envelope(no_range) == (200, 0, "Field 'date_range':value is missing")
     bad_cursor = await app.call("POST", "/api/v4/reports/cdr/ordered/id", {"_id": "nope"})
     assert envelope(bad_cursor) == (200, 0, "Requested operation failed")
-    unknown = await app.call(
-        "POST", "/api/v4/autodialer/campaigns/update", {"_id": "0" * 24, "name": "x"}
-    )
+    unknown = await app.call("POST", "/api/v4/autodialer/campaigns/update", {"_id": "0" * 24, "name": "x"})
     assert envelope(unknown) == (200, 0, "Requested operation failed")
     assert (await app.call("POST", "/api/v4/autodialer/reports/info", {"_id": "0" * 24})).json()[
         "success"
@@ -247,9 +232,7 @@ async def test_apache_404_outside_the_api(app: App) -> None:
 
 async def test_audio_download(app: App) -> None:
     """A documented recording is MP3; a new call's recording is WAV; missing → HTML 404."""
-    mp3 = await app.call(
-        "POST", "/api/v4/reports/audio/download", {"file": "20210622_1624340875.75933.mp3"}
-    )
+    mp3 = await app.call("POST", "/api/v4/reports/audio/download", {"file": "20210622_1624340875.75933.mp3"})
     assert mp3.status_code == 200 and mp3.headers["content-type"] == "audio/mpeg"
     assert mp3.content[:2] == b"\xff\xfb" and len(mp3.content) > 1000
     missing = await app.call(
@@ -287,9 +270,7 @@ def test_errors_over_real_http(sim: SimulatorHandle) -> None:
         ok = raw.post(PING, json={}, auth=AUTH, headers=KEY_HEADER)
         assert ok.status_code == 200 and ok.json()["success"] == 1
     host = sim.url.removeprefix("http://")
-    with httpx.Client(
-        base_url=f"http://admin:simotel@{host}", headers=KEY_HEADER, timeout=10
-    ) as in_url:
+    with httpx.Client(base_url=f"http://admin:simotel@{host}", headers=KEY_HEADER, timeout=10) as in_url:
         assert in_url.put(PING).json()["success"] == 1
     assert any(r.path == PING and r.status == 401 for r in sim.requests)
 

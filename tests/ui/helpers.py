@@ -20,27 +20,34 @@ def sim_clock(sim: SimulatorHandle) -> Callable[[], datetime]:
     return lambda: datetime.fromtimestamp(sim.pbx.clock.now(), UTC)
 
 
-def settings_for(sim: SimulatorHandle, *, poll_interval: float | None = 0.2, base_url: str | None = None) -> Settings:
+def settings_for(
+    sim: SimulatorHandle, *, poll_interval: float | None = 0.2, base_url: str | None = None
+) -> Settings:
     """Settings of a console connected to a simulator."""
     return Settings(
         base_url=base_url or sim.url,
-        credentials=Credentials("both", sim.settings.username, Secret(sim.settings.password),
-                                Secret(sim.settings.api_key)),
+        credentials=Credentials(
+            "both", sim.settings.username, Secret(sim.settings.password), Secret(sim.settings.api_key)
+        ),
         profile="test",
         poll_interval=poll_interval,
         request_timeout=5.0,
     )
 
 
-def app_for(sim: SimulatorHandle, *, poll_interval: float | None = 0.2, client: SimotelClient | None = None) -> SimotuiApp:
+def app_for(
+    sim: SimulatorHandle, *, poll_interval: float | None = 0.2, client: SimotelClient | None = None
+) -> SimotuiApp:
     """The console on a simulator over real loopback HTTP, on the simulator's clock."""
     return make_app(settings_for(sim, poll_interval=poll_interval), client=client, clock=sim_clock(sim))
 
 
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
-    """Let the app run until ``condition()`` holds; fail after ``timeout`` real seconds."""
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], bool], within: float = 10.0, what: str = ""
+) -> None:
+    """Let the app run until ``condition()`` holds; fail after ``within`` real seconds."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within
     while not condition():
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {what or condition}")
@@ -50,8 +57,10 @@ async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout:
 def originates(sim: SimulatorHandle, caller: str | None = None) -> list[object]:
     """The originate requests the simulator received (for one caller, when given)."""
     return [
-        r for r in sim.requests
-        if r.path.endswith("call/originate/act") and (caller is None or (isinstance(r.body, dict) and r.body.get("caller") == caller))
+        r
+        for r in sim.requests
+        if r.path.endswith("call/originate/act")
+        and (caller is None or (isinstance(r.body, dict) and r.body.get("caller") == caller))
     ]
 
 

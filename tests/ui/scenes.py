@@ -47,8 +47,13 @@ def build_scene(history: int = 400) -> Scene:
     sim_app = create_app(pbx, SimSettings.from_config(config))
     credentials = Credentials("both", config.username, Secret(config.password), Secret(config.api_key))
     client = SimotelClient(SERVER, credentials, transport=httpx.ASGITransport(app=sim_app))
-    settings = Settings(base_url=SERVER, credentials=credentials, profile="demo", poll_interval=None,
-                        dial=DialDefaults(call_limit=60))
+    settings = Settings(
+        base_url=SERVER,
+        credentials=credentials,
+        profile="demo",
+        poll_interval=None,
+        dial=DialDefaults(call_limit=60),
+    )
     clock = lambda: datetime.fromtimestamp(pbx.clock.now(), UTC)  # noqa: E731
     return Scene(make_app(settings, client=client, clock=clock), pbx)
 
@@ -108,7 +113,9 @@ async def live_panel_mixed_states(pilot: Pilot[None], scene: Scene) -> None:
     await dial(pilot, scene, "554", "555")
     scene.app.screen.query_one("#live-table", DataTable).focus()
     await pilot.press("space")
-    await wait_for(pilot, lambda: sum(c.state is not CallState.ACCEPTED for c in scene.app.book.calls.values()) == 4)
+    await wait_for(
+        pilot, lambda: sum(c.state is not CallState.ACCEPTED for c in scene.app.book.calls.values()) == 4
+    )
     await settle(pilot, scene)
 
 

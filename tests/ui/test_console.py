@@ -46,7 +46,9 @@ async def test_dial_with_keys_reaches_answered_with_billsec(sim: SimulatorHandle
         await pilot.press("y")
         await wait_until(pilot, lambda: len(app.book.calls) == 1, what="the live row")
         (call,) = app.book.calls.values()
-        await wait_until(pilot, lambda: app.book.calls[call.call_id].state is CallState.COMPLETED, what="the CDR")
+        await wait_until(
+            pilot, lambda: app.book.calls[call.call_id].state is CallState.COMPLETED, what="the CDR"
+        )
         done = app.book.calls[call.call_id]
         assert done.disposition == Disposition.ANSWERED
         assert done.main_leg is not None and done.main_leg.billsec > 0
@@ -55,8 +57,14 @@ async def test_dial_with_keys_reaches_answered_with_billsec(sim: SimulatorHandle
         row = [str(cell) for cell in table.get_row(call.call_id)]
         assert row[2] == "completed" and row[4] == "ANSWERED" and row[5] != "—"
         body = originates(sim, "557")[-1].body  # type: ignore[attr-defined]
-        assert body == {"caller": "557", "callee": "552", "context": "main_routing", "caller_id": "557",
-                        "trunk_name": "", "timeout": "30"}
+        assert body == {
+            "caller": "557",
+            "callee": "552",
+            "context": "main_routing",
+            "caller_id": "557",
+            "trunk_name": "",
+            "timeout": "30",
+        }
 
 
 async def test_validation_messages_at_the_fields_and_nothing_sent(sim: SimulatorHandle) -> None:
@@ -155,7 +163,7 @@ async def test_poll_failure_is_shown_rows_go_stale_and_polling_recovers(own_sim:
         await wait_until(pilot, lambda: len(app.book.calls) == 1)
         (call_id,) = app.book.calls
         own_sim.stop()
-        await wait_until(pilot, lambda: status().state == "unreachable", what="unreachable", timeout=15)
+        await wait_until(pilot, lambda: status().state == "unreachable", what="unreachable", within=15)
         assert "retrying in" in status().detail
         await pilot.pause(0.3)
         row = [str(c) for c in app.screen.query_one("#live-table", DataTable).get_row(call_id)]
@@ -165,7 +173,7 @@ async def test_poll_failure_is_shown_rows_go_stale_and_polling_recovers(own_sim:
         try:
             app.screen.query_one("#live-table", DataTable).focus()
             await pilot.press("space")  # refresh now instead of waiting out the backoff
-            await wait_until(pilot, lambda: status().state == "connected", what="recovery", timeout=15)
+            await wait_until(pilot, lambda: status().state == "connected", what="recovery", within=15)
             await pilot.pause(0.3)
             row = [str(c) for c in app.screen.query_one("#live-table", DataTable).get_row(call_id)]
             assert not row[2].endswith("(stale)")

@@ -7,28 +7,40 @@ from typing import Any
 
 from simotui.api.dates import pbx_zone
 from simotui.api.models import Cdr, Disposition, OriginateRequest
-from simotui.tracking import CallBook, CallState, TrackedCall, WINDOW_MARGIN, poll_window
+from simotui.tracking import WINDOW_MARGIN, CallBook, CallState, TrackedCall, poll_window
 
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 TEHRAN = pbx_zone("Asia/Tehran")
 
 
 def cdr(row_id: str, call_id: str, disposition: str = "ANSWERED", **extra: Any) -> Cdr:
-    data = {"_id": row_id, "originated_call_id": call_id, "comment": f"originated call: {call_id}",
-            "disposition": disposition, "start": "2026-11-22 13:30:00", "billsec": 12, **extra}
+    data = {
+        "_id": row_id,
+        "originated_call_id": call_id,
+        "comment": f"originated call: {call_id}",
+        "disposition": disposition,
+        "start": "2026-11-22 13:30:00",
+        "billsec": 12,
+        **extra,
+    }
     return Cdr.from_api(data, TEHRAN)
 
 
 def call(call_id: str, at: datetime = T0, call_limit: int | None = 60) -> TrackedCall:
-    return TrackedCall(call_id, OriginateRequest("557", "552", "main_routing", "557", timeout=30,
-                                                 call_limit=call_limit), accepted_at=at)
+    return TrackedCall(
+        call_id,
+        OriginateRequest("557", "552", "main_routing", "557", timeout=30, call_limit=call_limit),
+        accepted_at=at,
+    )
 
 
 def test_cdr_completes_the_matching_call_only() -> None:
     book = CallBook()
     book.add(call("orig.call.1.1"))
     book.add(call("orig.call.2.2"))
-    changed = book.apply_cdrs([cdr("r1", "orig.call.1.1"), cdr("r9", "orig.call.9.9")], T0 + timedelta(seconds=20))
+    changed = book.apply_cdrs(
+        [cdr("r1", "orig.call.1.1"), cdr("r9", "orig.call.9.9")], T0 + timedelta(seconds=20)
+    )
     assert changed == {"orig.call.1.1"}
     done = book.calls["orig.call.1.1"]
     assert done.state is CallState.COMPLETED and done.disposition == Disposition.ANSWERED
@@ -39,14 +51,24 @@ def test_cdr_completes_the_matching_call_only() -> None:
 def test_comment_ids_match_sibling_rows() -> None:
     book = CallBook()
     book.add(call("orig.call.5.5"))
-    row = Cdr.from_api({"_id": "r", "originated_call_id": "orig.call.4.4", "disposition": "FAILED",
-                        "comment": "originated call: orig.call.4.4. originated call: orig.call.5.5"}, TEHRAN)
+    row = Cdr.from_api(
+        {
+            "_id": "r",
+            "originated_call_id": "orig.call.4.4",
+            "disposition": "FAILED",
+            "comment": "originated call: orig.call.4.4. originated call: orig.call.5.5",
+        },
+        TEHRAN,
+    )
     assert book.apply_cdrs([row], T0) == {"orig.call.5.5"}
 
 
 def test_answered_leg_wins_over_later_failed_leg() -> None:
     tracked = call("orig.call.1.1").with_legs(
-        [cdr("a", "orig.call.1.1", "ANSWERED"), cdr("b", "orig.call.1.1", "NO ANSWER", start="2026-11-22 13:31:00")],
+        [
+            cdr("a", "orig.call.1.1", "ANSWERED"),
+            cdr("b", "orig.call.1.1", "NO ANSWER", start="2026-11-22 13:31:00"),
+        ],
         T0,
     )
     assert tracked.disposition == Disposition.ANSWERED
@@ -85,6 +107,7 @@ def test_elapsed_of_a_completed_call_ends_at_the_cdr_end() -> None:
     # endtime as a $date (UTC ms): 2026-11-22 10:01:05 UTC, 65 s after acceptance.
     end_ms = int((T0 + timedelta(seconds=65)).timestamp() * 1000)
     done = call("orig.call.1.1").with_legs(
-        [cdr("r", "orig.call.1.1", endtime={"$date": {"$numberLong": str(end_ms)}})], T0 + timedelta(minutes=9)
+        [cdr("r", "orig.call.1.1", endtime={"$date": {"$numberLong": str(end_ms)}})],
+        T0 + timedelta(minutes=9),
     )
     assert done.elapsed(T0 + timedelta(hours=1)) == timedelta(seconds=65)

@@ -67,8 +67,13 @@ class DashboardScreen(Screen[None]):
             yield DialForm(self.directory, default_values(self.settings.dial), id="dial-form")
             yield RecentDials(id="recent")
         yield LiveCallsPanel(
-            self.book, self.client, self.clock, interval=self.settings.poll_interval,
-            page_size=self.settings.page_size, tz=self.tz, id="live",
+            self.book,
+            self.client,
+            self.clock,
+            interval=self.settings.poll_interval,
+            page_size=self.settings.page_size,
+            tz=self.tz,
+            id="live",
         )
         yield self.status_line()
         yield Footer()
@@ -149,7 +154,9 @@ class DashboardScreen(Screen[None]):
     @on(CallOriginated)
     def _on_call_originated(self, message: CallOriginated) -> None:
         self._in_flight -= 1
-        call = TrackedCall(message.result.originated_call_id, message.request, accepted_at=message.accepted_at)
+        call = TrackedCall(
+            message.result.originated_call_id, message.request, accepted_at=message.accepted_at
+        )
         self.live.track(call)
         self.query_one(RecentDials).remember(message.request)
         self.notify(f"Accepted: {message.result.originated_call_id}", timeout=3)
@@ -160,9 +167,11 @@ class DashboardScreen(Screen[None]):
         self.query_one(RecentDials).remember(message.request)
         error = message.error
         if isinstance(error, ApiTimeout):
-            text = (f"No answer from Simotel: the call {message.request.caller} → {message.request.callee} "
-                    "may or may not have been placed. It was NOT retried; check the CDR report before "
-                    "dialling again.")
+            text = (
+                f"No answer from Simotel: the call {message.request.caller} → {message.request.callee} "
+                "may or may not have been placed. It was NOT retried; check the CDR report before "
+                "dialling again."
+            )
         else:
             text = f"{message.request.caller} → {message.request.callee}: {error.message}"
         self.notify(text, title=error.title, severity="error", timeout=12)

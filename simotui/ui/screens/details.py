@@ -65,7 +65,9 @@ class CallDetailScreen(Screen[None]):
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="call.back")]
 
-    def __init__(self, call: TrackedCall, tz: tzinfo, now: datetime, status_line: Callable[[], StatusLine]) -> None:
+    def __init__(
+        self, call: TrackedCall, tz: tzinfo, now: datetime, status_line: Callable[[], StatusLine]
+    ) -> None:
         super().__init__()
         self.call = call
         self.tz = tz
@@ -77,7 +79,8 @@ class CallDetailScreen(Screen[None]):
         with VerticalScroll(id="detail-scroll"):
             yield Label(f"Call {call.call_id}", classes="screen-title")
             yield Static(
-                f"State: {state_label(call, stale=False)}   Disposition: {display.disposition(call.disposition)}"
+                f"State: {state_label(call, stale=False)}   "
+                f"Disposition: {display.disposition(call.disposition)}"
                 f"   Elapsed: {display.duration(call.elapsed(self.now))}\n"
                 f"Accepted: {display.both_calendars(call.accepted_at, self.tz)}   "
                 f"No-CDR deadline: {display.clock_time(call.deadline, self.tz)}",

@@ -26,8 +26,12 @@ def cdr_kind(client: SimotelClient, tz: tzinfo) -> ReportKind[Cdr]:
 
     async def fetch(filters: Mapping[str, Any], page: Pagination) -> Page[Cdr]:
         query = CdrQuery(
-            date_from=filters.get("since"), date_to=filters.get("until"), src=filters.get("src", ""),
-            dst=filters.get("dst", ""), cuid=filters.get("cuid", ""), alike=filters.get("alike", True),
+            date_from=filters.get("since"),
+            date_to=filters.get("until"),
+            src=filters.get("src", ""),
+            dst=filters.get("dst", ""),
+            cuid=filters.get("cuid", ""),
+            alike=filters.get("alike", True),
         )
         if query.cuid and query.date_from is None and query.date_to is None:
             return await client.reports.quick_search(query, page)
@@ -36,7 +40,9 @@ def cdr_kind(client: SimotelClient, tz: tzinfo) -> ReportKind[Cdr]:
     return ReportKind(
         name="CDRs",
         filters=(
-            FilterField("src", "from", 12), FilterField("dst", "to", 13), FilterField("cuid", "cuid", 16),
+            FilterField("src", "from", 12),
+            FilterField("dst", "to", 13),
+            FilterField("cuid", "cuid", 16),
             FilterField("since", "since (Gregorian)", 17, is_date=True),
             FilterField("until", "until", 17, is_date=True),
         ),
@@ -45,7 +51,12 @@ def cdr_kind(client: SimotelClient, tz: tzinfo) -> ReportKind[Cdr]:
             Column("From", "src", lambda c: c.src),
             Column("To", "dst", lambda c: c.dst),
             Column("Type", "type", lambda c: c.type),
-            Column("Disposition", "disposition", lambda c: display.disposition(c.disposition), is_disposition=True),
+            Column(
+                "Disposition",
+                "disposition",
+                lambda c: display.disposition(c.disposition),
+                is_disposition=True,
+            ),
             Column("Billsec", "billsec", lambda c: display.duration(c.billsec)),
             Column("Wait", "wait", lambda c: display.duration(c.wait)),
             Column("Route", None, lambda c: " › ".join(step.type for step in c.route)),
@@ -62,16 +73,20 @@ def campaign_report_kind(client: SimotelClient, tz: tzinfo) -> ReportKind[Campai
 
     async def fetch(filters: Mapping[str, Any], page: Pagination) -> Page[CampaignReportRow]:
         query = CampaignReportQuery(
-            campaign_id=filters.get("campaign_id", ""), number=filters.get("number", ""),
-            disposition=filters.get("disposition", "").upper(), date_from=filters.get("since"),
-            date_to=filters.get("until"), alike=filters.get("alike", True),
+            campaign_id=filters.get("campaign_id", ""),
+            number=filters.get("number", ""),
+            disposition=filters.get("disposition", "").upper(),
+            date_from=filters.get("since"),
+            date_to=filters.get("until"),
+            alike=filters.get("alike", True),
         )
         return await client.autodialer.search_reports(query, page)
 
     return ReportKind(
         name="Campaign reports",
         filters=(
-            FilterField("campaign_id", "campaign id", 16), FilterField("number", "number", 13),
+            FilterField("campaign_id", "campaign id", 16),
+            FilterField("number", "number", 13),
             FilterField("disposition", "disposition", 12),
             FilterField("since", "since (Gregorian)", 17, is_date=True),
             FilterField("until", "until", 17, is_date=True),
@@ -80,7 +95,12 @@ def campaign_report_kind(client: SimotelClient, tz: tzinfo) -> ReportKind[Campai
             Column("Dialled", "date", lambda r: display.gregorian(r.dialled_at, tz)),
             Column("Campaign", "campaign", lambda r: r.campaign),
             Column("Number", "number", lambda r: r.number),
-            Column("Disposition", "disposition", lambda r: display.disposition(r.disposition), is_disposition=True),
+            Column(
+                "Disposition",
+                "disposition",
+                lambda r: display.disposition(r.disposition),
+                is_disposition=True,
+            ),
             Column("Tries", "try", lambda r: str(r.try_count)),
             Column("Billsec", "billsec", lambda r: display.duration(r.billsec)),
             Column("Wait", "wait", lambda r: display.duration(r.wait)),
@@ -120,7 +140,11 @@ class CampaignRowScreen(ModalScreen[None]):
             ("Disposition", display.disposition(row.disposition)),
             ("Status", row.status),
             ("Dialled", display.both_calendars(row.dialled_at, self.tz)),
-            ("Window", f"{display.gregorian(row.window_start, self.tz)} → {display.gregorian(row.window_end, self.tz)}"),
+            (
+                "Window",
+                f"{display.gregorian(row.window_start, self.tz)} → "
+                f"{display.gregorian(row.window_end, self.tz)}",
+            ),
             ("Billsec / wait", f"{row.billsec} s / {row.wait} s"),
             ("Route", f"{row.interface_context or '—'} / {row.interface_text or '—'}"),
         ):
@@ -133,10 +157,13 @@ class CampaignRowScreen(ModalScreen[None]):
             table.add_columns("#", "Started", "Disposition", "Cause", "Cause text", "Wait", "cdr_id")
             for number, attempt in enumerate(row.tries, start=1):
                 table.add_row(
-                    str(number), display.gregorian(attempt.started_at, self.tz),
+                    str(number),
+                    display.gregorian(attempt.started_at, self.tz),
                     display.disposition(attempt.disposition),
                     "—" if attempt.cause is None else str(attempt.cause),
-                    attempt.cause_text or "—", f"{attempt.wait} s", attempt.cdr_id,
+                    attempt.cause_text or "—",
+                    f"{attempt.wait} s",
+                    attempt.cdr_id,
                 )
             yield table
 
@@ -172,11 +199,21 @@ class ReportsScreen(Screen[None]):
         since, until = default_window(self.clock, self.tz)
         with TabbedContent(initial="cdrs"):
             with TabPane("CDRs", id="cdrs"):
-                yield ReportBrowser(cdr_kind(self.client, self.tz), self.tz, self.clock,
-                                    initial={"since": since, "until": until}, id="cdr-browser")
+                yield ReportBrowser(
+                    cdr_kind(self.client, self.tz),
+                    self.tz,
+                    self.clock,
+                    initial={"since": since, "until": until},
+                    id="cdr-browser",
+                )
             with TabPane("Campaign reports", id="campaigns"):
-                yield ReportBrowser(campaign_report_kind(self.client, self.tz), self.tz, self.clock,
-                                    initial={"since": since, "until": until}, id="campaign-browser")
+                yield ReportBrowser(
+                    campaign_report_kind(self.client, self.tz),
+                    self.tz,
+                    self.clock,
+                    initial={"since": since, "until": until},
+                    id="campaign-browser",
+                )
         yield self.status_line()
         yield Footer()
 
@@ -199,4 +236,3 @@ class ReportsScreen(Screen[None]):
         """Show the CDR tab filtered as given."""
         self.action_show_tab("cdrs")
         self.query_one("#cdr-browser", ReportBrowser).set_filters(filters)
-

@@ -16,13 +16,52 @@ from simotui.api.models import Cdr
 from simotui.ui.styles import disposition_style
 
 # Keys shown in the sections above; anything else the server sent is listed under "Other fields".
-SHOWN_KEYS = frozenset({
-    "_id", "type", "cuid", "uniqueid", "clid", "src", "dst", "dcontext", "channel", "dstchannel",
-    "lastapp", "lastdata", "start", "answer", "starttime", "endtime", "duration", "billsec", "wait",
-    "disposition", "amaflags", "accountcode", "userfield", "sequence", "comment", "originated_call_id",
-    "did", "entry_point", "outgoing_point", "hangup", "record", "route", "details", "qnum", "queue_id",
-    "tries", "last_try", "dst_name", "billsec_hhmmss", "wait_hhmmss", "duration_hhmmss", "v",
-})
+SHOWN_KEYS = frozenset(
+    {
+        "_id",
+        "type",
+        "cuid",
+        "uniqueid",
+        "clid",
+        "src",
+        "dst",
+        "dcontext",
+        "channel",
+        "dstchannel",
+        "lastapp",
+        "lastdata",
+        "start",
+        "answer",
+        "starttime",
+        "endtime",
+        "duration",
+        "billsec",
+        "wait",
+        "disposition",
+        "amaflags",
+        "accountcode",
+        "userfield",
+        "sequence",
+        "comment",
+        "originated_call_id",
+        "did",
+        "entry_point",
+        "outgoing_point",
+        "hangup",
+        "record",
+        "route",
+        "details",
+        "qnum",
+        "queue_id",
+        "tries",
+        "last_try",
+        "dst_name",
+        "billsec_hhmmss",
+        "wait_hhmmss",
+        "duration_hhmmss",
+        "v",
+    }
+)
 
 
 def _grid(rows: Iterable[tuple[str, str | Text]]) -> Table:
@@ -39,35 +78,37 @@ def cdr_summary(cdr: Cdr, tz: tzinfo) -> Table:
     """The fields of a CDR as label/value rows (empty values are left out)."""
     both = display.both_calendars
     disposition = display.disposition(cdr.disposition)
-    return _grid([
-        ("Disposition", Text(disposition, style=disposition_style(disposition))),
-        ("Type", cdr.type),
-        ("From → To", f"{cdr.src} → {cdr.dst}"),
-        ("Caller ID", cdr.clid),
-        ("Start", both(cdr.start, tz)),
-        ("Answer", both(cdr.answer, tz) if cdr.answer else ""),
-        ("Start time", both(cdr.starttime, tz)),
-        ("End time", both(cdr.endtime, tz)),
-        ("Duration", f"{display.duration(cdr.duration)}  ({cdr.duration} s)"),
-        ("Billsec", f"{display.duration(cdr.billsec)}  ({cdr.billsec} s)"),
-        ("Wait", f"{display.duration(cdr.wait)}  ({cdr.wait} s)"),
-        ("Hang-up by", cdr.hangup or ""),
-        ("Context", cdr.dcontext),
-        ("Channel", cdr.channel),
-        ("Dest. channel", cdr.dstchannel),
-        ("Last app", f"{cdr.lastapp} {cdr.lastdata}".strip()),
-        ("DID", cdr.did or ""),
-        ("Entry point", cdr.entry_point or ""),
-        ("Outgoing point", cdr.outgoing_point or ""),
-        ("Queue", f"{cdr.queue_number or ''} {cdr.queue_id or ''}".strip()),
-        ("Originated", cdr.originated_call_id or ""),
-        ("Comment", cdr.comment),
-        ("Recording", cdr.record or ""),
-        ("Account code", cdr.accountcode),
-        ("Sequence", "" if cdr.sequence is None else str(cdr.sequence)),
-        ("cuid / uniqueid", f"{cdr.cuid} / {cdr.uniqueid}"),
-        ("Row id", cdr.id),
-    ])
+    return _grid(
+        [
+            ("Disposition", Text(disposition, style=disposition_style(disposition))),
+            ("Type", cdr.type),
+            ("From → To", f"{cdr.src} → {cdr.dst}"),
+            ("Caller ID", cdr.clid),
+            ("Start", both(cdr.start, tz)),
+            ("Answer", both(cdr.answer, tz) if cdr.answer else ""),
+            ("Start time", both(cdr.starttime, tz)),
+            ("End time", both(cdr.endtime, tz)),
+            ("Duration", f"{display.duration(cdr.duration)}  ({cdr.duration} s)"),
+            ("Billsec", f"{display.duration(cdr.billsec)}  ({cdr.billsec} s)"),
+            ("Wait", f"{display.duration(cdr.wait)}  ({cdr.wait} s)"),
+            ("Hang-up by", cdr.hangup or ""),
+            ("Context", cdr.dcontext),
+            ("Channel", cdr.channel),
+            ("Dest. channel", cdr.dstchannel),
+            ("Last app", f"{cdr.lastapp} {cdr.lastdata}".strip()),
+            ("DID", cdr.did or ""),
+            ("Entry point", cdr.entry_point or ""),
+            ("Outgoing point", cdr.outgoing_point or ""),
+            ("Queue", f"{cdr.queue_number or ''} {cdr.queue_id or ''}".strip()),
+            ("Originated", cdr.originated_call_id or ""),
+            ("Comment", cdr.comment),
+            ("Recording", cdr.record or ""),
+            ("Account code", cdr.accountcode),
+            ("Sequence", "" if cdr.sequence is None else str(cdr.sequence)),
+            ("cuid / uniqueid", f"{cdr.cuid} / {cdr.uniqueid}"),
+            ("Row id", cdr.id),
+        ]
+    )
 
 
 def other_fields(cdr: Cdr) -> Table | None:
@@ -90,22 +131,31 @@ class CdrView(Vertical):
         if self.title:
             yield Label(self.title, classes="section-title")
         yield Static(cdr_summary(cdr, self.tz), classes="cdr-summary")
-        yield Label(f"Route ({len(cdr.route)} steps)" if cdr.route else "Route: none recorded",
-                    classes="section-title")
+        yield Label(
+            f"Route ({len(cdr.route)} steps)" if cdr.route else "Route: none recorded",
+            classes="section-title",
+        )
         if cdr.route:
             table: DataTable[Text] = DataTable(classes="route-table", cursor_type="row", show_cursor=False)
             table.add_columns("#", "Step", "Name", "Ended at", "Duration")
             for number, step in enumerate(cdr.route, start=1):
-                ended = step.ended_at.astimezone(self.tz).strftime("%H:%M:%S.%f")[:-3] if step.ended_at else "—"
+                ended = (
+                    step.ended_at.astimezone(self.tz).strftime("%H:%M:%S.%f")[:-3] if step.ended_at else "—"
+                )
                 cells = (str(number), step.type, step.name, ended, display.seconds_precise(step.duration))
                 table.add_row(*(Text(cell) for cell in cells))
             yield table
         if cdr.details:
             yield Label(f"Retries ({len(cdr.details)})", classes="section-title")
-            yield Static(_grid(
-                (display.both_calendars(d.at, self.tz), f"{d.status or '—'}  exten {d.exten}  billsec {d.billsec}")
-                for d in cdr.details
-            ))
+            yield Static(
+                _grid(
+                    (
+                        display.both_calendars(d.at, self.tz),
+                        f"{d.status or '—'}  exten {d.exten}  billsec {d.billsec}",
+                    )
+                    for d in cdr.details
+                )
+            )
         extra = other_fields(cdr)
         if extra is not None:
             yield Label("Other fields", classes="section-title")

@@ -37,8 +37,11 @@ NO_CDR_EXPLANATION = (
 
 def state_label(call: TrackedCall, stale: bool) -> str:
     """The state column: what we know, marked when the server could not be asked lately."""
-    label = {CallState.ACCEPTED: "waiting for CDR", CallState.COMPLETED: "completed",
-             CallState.NO_CDR: "no CDR"}[call.state]
+    label = {
+        CallState.ACCEPTED: "waiting for CDR",
+        CallState.COMPLETED: "completed",
+        CallState.NO_CDR: "no CDR",
+    }[call.state]
     return f"{label} (stale)" if stale and call.state is CallState.ACCEPTED else label
 
 
@@ -114,7 +117,9 @@ class LiveCallsPanel(Widget):
 
     # -- the poller ---------------------------------------------------------------------------
 
-    @work(exclusive=True, group="poll:live-calls", exit_on_error=False, description="Poll CDRs of tracked calls")
+    @work(
+        exclusive=True, group="poll:live-calls", exit_on_error=False, description="Poll CDRs of tracked calls"
+    )
     async def poll_calls(self) -> None:
         """Loop: fetch the CDR window of all pending calls, post the result, sleep; never overlap."""
         backoff = 0.0

@@ -46,7 +46,7 @@ class RecentDials(OptionList):
 
     def remember(self, request: OriginateRequest) -> None:
         """Put a request at the top, dropping an identical older one."""
-        self.requests = [request] + [r for r in self.requests if r != request][: MAX_RECENT - 1]
+        self.requests = [request, *[r for r in self.requests if r != request][: MAX_RECENT - 1]]
         self.clear_options()
         self.add_options([Option(describe(r)) for r in self.requests])
         self.highlighted = 0

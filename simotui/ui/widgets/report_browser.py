@@ -141,8 +141,13 @@ class ReportBrowser(Widget, Generic[R]):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filter-bar"):
             for spec in self.kind.filters:
-                widget = Input(self.initial.get(spec.key, ""), placeholder=spec.placeholder,
-                               id=f"filter-{spec.key}", compact=True, select_on_focus=False)
+                widget = Input(
+                    self.initial.get(spec.key, ""),
+                    placeholder=spec.placeholder,
+                    id=f"filter-{spec.key}",
+                    compact=True,
+                    select_on_focus=False,
+                )
                 widget.styles.width = spec.width
                 yield widget
             yield Checkbox("similar", True, id="filter-alike", compact=True)
