@@ -272,3 +272,62 @@ async def test_recent_dial_swap_prefills_swapped_legs_and_asks(sim: SimulatorHan
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen), what="confirmation")
         assert app.screen.request.caller == "561" and app.screen.request.callee == "560"  # type: ignore[attr-defined]
         await pilot.press("n")
+
+
+async def test_no_cdr_row_explains_itself_under_the_table(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await dial(pilot, "09121234500", "557", extra={"trunk_name": "Center", "call_limit": "5"})
+        await wait_until(pilot, lambda: len(app.book.calls) == 1)
+        (call_id,) = app.book.calls
+        hint = lambda: str(app.screen.query_one("#live-hint", Static).render())  # noqa: E731
+        await wait_until(pilot, lambda: hint().startswith("Waiting for the CDR"), what="waiting hint")
+        await wait_until(pilot, lambda: app.book.calls[call_id].state is CallState.NO_CDR)
+        await wait_until(pilot, lambda: "first party most likely never answered" in hint(), what="no-CDR hint")
+
+
+async def test_command_palette_opens_reports(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Reports")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen), what="reports via palette")
+
+
+async def test_help_panel_toggles(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: bool(app.screen.query("HelpPanel")), what="help panel")
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: not app.screen.query("HelpPanel"), what="help closed")
+
+
+async def test_campaign_reports_show_tries_with_causes(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        await pilot.press("a")
+        browser = app.screen.query_one("#campaign-browser", ReportBrowser)
+        # Past campaigns of the history are older than a day: widen the window.
+        since = browser.query_one("#filter-since", Input)
+        since.value = "2020-01-01"
+        since.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(browser.records), what="campaign rows")
+        row = next(r for r in browser.records.values() if r.tries)  # type: ignore[attr-defined]
+        table = browser.query_one(DataTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index(row.id))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "CampaignRowScreen", what="tries")
+        tries = app.screen.query_one("#tries-table", DataTable)
+        assert tries.row_count == len(row.tries)
+        first = [str(c) for c in tries.get_row_at(0)]
+        assert first[2] == str(row.tries[0].disposition)
+        assert first[3] == ("—" if row.tries[0].cause is None else str(row.tries[0].cause))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))

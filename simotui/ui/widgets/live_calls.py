@@ -108,6 +108,7 @@ class LiveCallsPanel(Widget):
             table.add_column(label, key=label)
         yield table
         yield Static("No calls yet: fill the form above and press Enter.", id="live-empty")
+        yield Static("", id="live-hint")
 
     def on_mount(self) -> None:
         self.border_title = "Live calls"
@@ -175,6 +176,24 @@ class LiveCallsPanel(Widget):
 
     # -- rendering ----------------------------------------------------------------------------
 
+    def _update_hint(self) -> None:
+        call = self.selected_call()
+        hint = self.query_one("#live-hint", Static)
+        if call is not None and call.state is CallState.NO_CDR:
+            hint.update(NO_CDR_EXPLANATION)
+        elif call is not None and call.state is CallState.ACCEPTED:
+            hint.update(
+                f"Waiting for the CDR; without one by {display.clock_time(call.deadline, self.tz)} "
+                "the call is marked 'no CDR'."
+            )
+        else:
+            hint.update("")
+
+    @on(DataTable.RowHighlighted, "#live-table")
+    def _on_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._update_hint()
+
     def render_rows(self) -> None:
         """Diff the book against the table and apply only the changes (cursor and scroll stay)."""
         now = self.clock()
@@ -192,6 +211,7 @@ class LiveCallsPanel(Widget):
             for key, changes in diff.changed.items():
                 for index, value in changes.items():
                     table.update_cell(key, COLUMNS[index], self._cell(index, value))
+        self._update_hint()
 
     @staticmethod
     def _cell(index: int, value: str) -> Text:
