@@ -173,8 +173,9 @@ def _answer(pbx: SimulatedPbx, settings: SimSettings, request: Request, raw: byt
     name = _normalise_service(path[len(API_PREFIX) :])
     service = resolve(name)
     denied = {_normalise_service(s) for s in settings.denied_services}
-    if name in denied or (service is not None and service.path in denied):
-        shown = name if name in denied else service.path if service is not None else name
+    # Permissions are ticked per existing service, so an unknown one is never denied: it reaches 501.
+    if service is not None and (name in denied or service.path in denied):
+        shown = name if name in denied else service.path
         return envelope(403, 0, f'"{shown}";Access denied', None), body_for_log
     body: dict[str, Any] = {}
     if text.strip():
@@ -265,7 +266,9 @@ class SimulatorHandle:
 
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto must be IPPROTO_TCP, not 0: asyncio only sets TCP_NODELAY on accepted sockets whose
+    # proto says TCP, and without it Nagle and delayed ACKs add ~40 ms to every keep-alive request.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(128)

@@ -360,7 +360,7 @@ def users_search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
 def trunks_search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     """``pbx/trunks/search``: a bare list with unmasked secrets."""
     rows = filter_rows(
-        list(pbx.trunks.values()),
+        sorted(pbx.trunks.values(), key=attrgetter("date")),
         conditions(body),
         {"name": attrgetter("name")},
         truthy(body.get("alike")),
@@ -371,7 +371,7 @@ def trunks_search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
 def queues_search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     """``pbx/queues/search``: a bare list."""
     rows = filter_rows(
-        list(pbx.queues.values()),
+        sorted(pbx.queues.values(), key=attrgetter("date")),
         conditions(body),
         {"name": attrgetter("name"), "number": attrgetter("number")},
         truthy(body.get("alike")),

@@ -1,4 +1,4 @@
-"""Past calls are coherent: what a route shows could have happened, in order."""
+"""Simulator details beyond the documented shapes: coherent history, a fast loopback socket."""
 
 from __future__ import annotations
 
@@ -17,3 +17,17 @@ def test_route_steps_never_run_backwards_and_fit_the_call() -> None:
         assert ends[-1] <= cdr.endtime + 1, cdr
         checked += 1
     assert checked > 1000
+
+
+def test_listening_socket_is_tcp_so_asyncio_disables_nagle() -> None:
+    # asyncio sets TCP_NODELAY only on sockets whose proto is IPPROTO_TCP; a proto of 0 cost
+    # every keep-alive request a ~40 ms delayed ACK.
+    import socket
+
+    from simotui.sim.server import _bind
+
+    sock = _bind("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()
