@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from simotui.api import Credentials
 
 DEMO_PORT = 8800
-DEMO_HISTORY = 3000
 
 
 def _port(text: str) -> int:
@@ -179,27 +178,12 @@ def _run_console(args: argparse.Namespace) -> int:
 
 
 def _run_console_demo(args: argparse.Namespace) -> int:
-    from simotui.api import Credentials
-    from simotui.secret import Secret
-    from simotui.settings import Settings
-    from simotui.sim import SimConfig, start_simulator
+    from simotui.demo import demo_settings
+    from simotui.ui.app import make_app
 
     print("simotui: starting the demo simulator…", file=sys.stderr)
-    sim = start_simulator(SimConfig(seed=args.seed, speed=args.speed, history=DEMO_HISTORY))
-    try:
-        settings = Settings(
-            base_url=sim.url,
-            credentials=Credentials(
-                "both", sim.settings.username, Secret(sim.settings.password), Secret(sim.settings.api_key)
-            ),
-            profile="demo",
-            poll_interval=args.poll_interval,
-        )
-        from simotui.ui.app import make_app
-
+    with demo_settings(seed=args.seed, speed=args.speed, poll_interval=args.poll_interval) as settings:
         make_app(settings).run()
-    finally:
-        sim.stop()
     return 0
 
 

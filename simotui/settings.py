@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from simotui.api.client import Credentials
 from simotui.api.dates import DEFAULT_PBX_TIMEZONE
+from simotui.secret import Secret
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,40 @@ class DialDefaults:
     """Seconds the first party may ring."""
     call_limit: int | None = None
     """Maximum talk time in seconds; None sends none."""
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignDefaults:
+    """Values the dial form starts with in campaign mode (reference §5.8)."""
+
+    trunk_manager_id: str = ""
+    """Autodialer trunk manager; empty picks the first active one the PBX lists."""
+    announcement_id: str = ""
+    """Announcement played to the first party; empty plays none."""
+    interface_context: str = "simotui"
+    """Context of the Autodialer Route component that hands the call to the responder."""
+    interface_text: str = "bridge"
+    """Row (output) of that component; empty takes its first ``any`` row."""
+    tries: int = 1
+    """Attempts at the first party."""
+    try_interval: int = 60
+    """Seconds between attempts."""
+    remove_when_done: bool = True
+    """Remove the one-contact campaign once its call is final."""
+
+
+@dataclass(frozen=True, slots=True)
+class HooksSettings:
+    """The bridge responder: the web service Simotel's Exten API / Trunk API component calls."""
+
+    listen: str | None = None
+    """``HOST:PORT`` to listen on; None leaves the responder off (campaign mode needs it)."""
+    username: str = ""
+    """Basic-auth username Simotel is told to send; empty accepts requests without auth."""
+    password: Secret | None = None
+    """Basic-auth password."""
+    allowed_ips: tuple[str, ...] = ()
+    """Addresses or networks allowed to call; empty allows any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +85,7 @@ class Settings:
     """Records per page when the poller fetches CDRs."""
     dial: DialDefaults = field(default_factory=DialDefaults)
     """Dial form defaults."""
+    campaign: CampaignDefaults = field(default_factory=CampaignDefaults)
+    """Campaign-mode defaults."""
+    hooks: HooksSettings = field(default_factory=HooksSettings)
+    """The bridge responder."""
