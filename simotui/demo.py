@@ -1,34 +1,59 @@
-"""Demo mode: a simulator started in-process on a free loopback port, and settings to reach it."""
+"""Demo mode: the bridge responder and a simulator in-process on free loopback ports.
+
+The responder starts first so the simulator's dialplan can be pointed at it: a campaign-mode
+dial in the demo then goes the whole way (autodialer → Autodialer Route → Exten API → responder
+→ second party), as it would on a real Simotel configured for §5.8 of the reference.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from simotui.api.client import Credentials
+from simotui.bridging import BridgeLink, running_bridge
 from simotui.secret import Secret
-from simotui.settings import Settings
-from simotui.sim import SimConfig, start_simulator
+from simotui.settings import HooksSettings, Settings
+from simotui.sim import SimConfig, SimulatorHandle, start_simulator
 
 DEMO_HISTORY = 3000
 
 
-@contextmanager
-def demo_settings(
-    *, seed: int = 1, speed: float = 1.0, poll_interval: float | None = 3.0
-) -> Iterator[Settings]:
-    """Run a simulator with a history of past calls for as long as the block lasts.
+@dataclass(frozen=True)
+class DemoSession:
+    """What the console needs to run on the demo: settings, the bridge, the simulator."""
 
-    Args:
-        seed: the simulator's seed.
-        speed: the simulator's virtual-clock speed.
-        poll_interval: the console's poll interval.
-    """
-    sim = start_simulator(SimConfig(seed=seed, speed=speed, history=DEMO_HISTORY))
-    try:
-        credentials = Credentials(
-            "both", sim.settings.username, Secret(sim.settings.password), Secret(sim.settings.api_key)
-        )
-        yield Settings(base_url=sim.url, credentials=credentials, profile="demo", poll_interval=poll_interval)
-    finally:
-        sim.stop()
+    settings: Settings
+    bridge: BridgeLink
+    sim: SimulatorHandle
+
+
+@contextmanager
+def demo_session(*, seed: int = 1, speed: float = 1.0, poll_interval: float | None = 3.0) -> Iterator[DemoSession]:
+    """Run the responder and a simulator with history for as long as the block lasts."""
+    with running_bridge(HooksSettings(listen="127.0.0.1:0")) as bridge:
+        config = SimConfig(seed=seed, speed=speed, history=DEMO_HISTORY, component_api_url=bridge.url)
+        sim = start_simulator(config)
+        try:
+            credentials = Credentials(
+                "both", sim.settings.username, Secret(sim.settings.password), Secret(sim.settings.api_key)
+            )
+            listen = (bridge.url or "").removeprefix("http://")
+            settings = Settings(
+                base_url=sim.url,
+                credentials=credentials,
+                profile="demo",
+                poll_interval=poll_interval,
+                hooks=HooksSettings(listen=listen),
+            )
+            yield DemoSession(settings, bridge, sim)
+        finally:
+            sim.stop()
+
+
+@contextmanager
+def demo_settings(*, seed: int = 1, speed: float = 1.0, poll_interval: float | None = 3.0) -> Iterator[Settings]:
+    """The settings of a demo session (for callers that need no bridge)."""
+    with demo_session(seed=seed, speed=speed, poll_interval=poll_interval) as session:
+        yield session.settings

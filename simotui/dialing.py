@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from simotui.api.models import OriginateRequest
-from simotui.settings import DialDefaults
+from simotui.settings import CampaignDefaults, DialDefaults
+from simotui.tracking import CampaignDial
 
 FIELDS = ("caller", "callee", "context", "caller_id", "trunk_name", "timeout", "call_limit")
 LABELS = {
@@ -140,4 +141,130 @@ def swapped(request: OriginateRequest) -> OriginateRequest:
         trunk_name=request.trunk_name if is_pstn_number(request.callee) else "",
         timeout=request.timeout,
         call_limit=request.call_limit,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Campaign mode (reference §5.8): the first party is a one-contact campaign's number.
+
+CAMPAIGN_FIELDS = (
+    "caller",
+    "callee",
+    "trunk_name",
+    "call_limit",
+    "trunk_manager_id",
+    "announcement_id",
+    "interface_context",
+    "interface_text",
+    "tries",
+    "try_interval",
+)
+CAMPAIGN_LABELS = {
+    "trunk_manager_id": "Manager",
+    "announcement_id": "Announce",
+    "interface_context": "Route ctx",
+    "interface_text": "Route row",
+    "tries": "Tries",
+    "try_interval": "Retry s",
+}
+TRIES_RANGE = (1, 10)
+TRY_INTERVAL_RANGE = (10, 86_400)
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignCheck:
+    """The outcome of checking the form in campaign mode."""
+
+    dial: CampaignDial | None
+    errors: Mapping[str, str]
+
+
+def check_campaign_dial(values: Mapping[str, str]) -> CampaignCheck:
+    """Check typed values in campaign mode and build the campaign dial.
+
+    The trunk, when given, reaches a PSTN second party (the responder answers the Trunk API
+    form with it); the trunk manager reaches the first party.
+    """
+    text = {name: values.get(name, "").strip() for name in CAMPAIGN_FIELDS}
+    errors: dict[str, str] = {}
+    for name in ("caller", "callee"):
+        if not text[name]:
+            errors[name] = "required"
+        elif not _NUMBER.match(text[name]):
+            errors[name] = "digits only (no spaces, + or -)"
+    if text["trunk_name"] and not _NAME.match(text["trunk_name"]):
+        errors["trunk_name"] = "letters, digits, _ . - only"
+    elif "callee" not in errors and is_pstn_number(text["callee"]) and not text["trunk_name"]:
+        errors["trunk_name"] = "a PSTN second party needs a trunk"
+    if not text["trunk_manager_id"]:
+        errors["trunk_manager_id"] = "pick the trunk manager that dials the first party"
+    if not text["interface_context"]:
+        errors["interface_context"] = "required: the Autodialer Route that reaches the responder"
+    elif not _NAME.match(text["interface_context"]):
+        errors["interface_context"] = "letters, digits, _ . - only"
+    if text["interface_text"] and not _NAME.match(text["interface_text"]):
+        errors["interface_text"] = "letters, digits, _ . - only"
+    call_limit = _whole_number(text["call_limit"], CALL_LIMIT_RANGE, "call_limit", errors, required=False)
+    tries = _count(text["tries"], TRIES_RANGE, "tries", errors)
+    interval = _count(text["try_interval"], TRY_INTERVAL_RANGE, "try_interval", errors)
+    if errors or tries is None or interval is None:
+        return CampaignCheck(None, errors)
+    dial = CampaignDial(
+        caller=text["caller"],
+        callee=text["callee"],
+        trunk_manager_id=text["trunk_manager_id"],
+        interface_context=text["interface_context"],
+        interface_text=text["interface_text"],
+        announcement_id=text["announcement_id"],
+        trunk_name=text["trunk_name"],
+        call_limit=call_limit,
+        tries=tries,
+        try_interval=interval,
+    )
+    return CampaignCheck(dial, {})
+
+
+def _count(text: str, bounds: tuple[int, int], name: str, errors: dict[str, str]) -> int | None:
+    low, high = bounds
+    if not text.isdigit() or not low <= int(text) <= high:
+        errors[name] = f"a whole number, {low}–{high}"
+        return None
+    return int(text)
+
+
+def campaign_values(dial: CampaignDial) -> dict[str, str]:
+    """The form fields that reproduce a campaign dial."""
+    return {
+        "caller": dial.caller,
+        "callee": dial.callee,
+        "trunk_name": dial.trunk_name,
+        "call_limit": "" if dial.call_limit is None else str(dial.call_limit),
+        "trunk_manager_id": dial.trunk_manager_id,
+        "announcement_id": dial.announcement_id,
+        "interface_context": dial.interface_context,
+        "interface_text": dial.interface_text,
+        "tries": str(dial.tries),
+        "try_interval": str(dial.try_interval),
+    }
+
+
+def campaign_default_values(defaults: CampaignDefaults) -> dict[str, str]:
+    """The campaign fields of an empty dial."""
+    return {
+        "trunk_manager_id": defaults.trunk_manager_id,
+        "announcement_id": defaults.announcement_id,
+        "interface_context": defaults.interface_context,
+        "interface_text": defaults.interface_text,
+        "tries": str(defaults.tries),
+        "try_interval": str(defaults.try_interval),
+    }
+
+
+def swapped_campaign(dial: CampaignDial) -> CampaignDial:
+    """The same campaign call with its parties swapped."""
+    return replace(
+        dial,
+        caller=dial.callee,
+        callee=dial.caller,
+        trunk_name=dial.trunk_name if is_pstn_number(dial.caller) else "",
     )

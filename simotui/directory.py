@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from simotui.api.models import Trunk, User
+from simotui.api.models import Announcement, Trunk, TrunkManager, User
 
 
 @dataclass(slots=True)
@@ -18,13 +18,30 @@ class Directory:
 
     users: dict[str, User] = field(default_factory=dict)
     trunks: tuple[str, ...] = ()
+    trunk_managers: tuple[TrunkManager, ...] = ()
+    announcements: tuple[Announcement, ...] = ()
     loaded: bool = False
+    autodialer_error: str = ""
 
     def load(self, users: Iterable[User], trunks: Iterable[Trunk]) -> None:
         """Replace the contents with fresh search results."""
         self.users = {user.number: user for user in sorted(users, key=lambda u: (len(u.number), u.number))}
         self.trunks = tuple(sorted({trunk.name for trunk in trunks if trunk.name}, key=str.lower))
         self.loaded = True
+
+    def load_autodialer(self, managers: Iterable[TrunkManager], announcements: Iterable[Announcement]) -> None:
+        """Replace the campaign-mode lists with fresh search results."""
+        self.trunk_managers = tuple(managers)
+        self.announcements = tuple(announcements)
+        self.autodialer_error = ""
+
+    def default_trunk_manager(self, preferred: str = "") -> str:
+        """The preferred manager if listed, else the first active one, else ""."""
+        ids = [m.id for m in self.trunk_managers]
+        if preferred and preferred in ids:
+            return preferred
+        active = [m.id for m in self.trunk_managers if m.is_active]
+        return (active or ids or [""])[0]
 
     def complete_number(self, typed: str) -> str | None:
         """The first extension whose number starts with ``typed`` (and is longer)."""

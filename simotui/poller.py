@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from simotui.api.client import SimotelClient
-from simotui.api.models import Cdr, CdrQuery, Pagination
-from simotui.tracking import TrackedCall, poll_window
+from simotui.api.models import CampaignReportQuery, CampaignReportRow, Cdr, CdrQuery, Pagination
+from simotui.tracking import TrackedCall, poll_window, report_window
 
 # A hard stop per cycle: a window this full means something is wrong, and the next cycle
 # picks up where the matching left off anyway.
 MAX_PAGES_PER_CYCLE = 40
 # Ascending start time keeps the offsets of already-seen rows stable while new calls end.
 OLDEST_FIRST = {"starttime": 1}
+# Autodialer report rows are dated by their first dial; the same reasoning applies.
+REPORTS_OLDEST_FIRST = {"date": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,74 @@ async def fetch_pending_cdrs(
             truncated = True
             break
     return PollResult(tuple(rows), requests, time.perf_counter() - started, truncated)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPollResult:
+    """The autodialer report rows one cycle fetched, and what it cost."""
+
+    rows: tuple[CampaignReportRow, ...]
+    requests: int
+    truncated: bool
+
+
+async def fetch_pending_reports(
+    client: SimotelClient, calls: Iterable[TrackedCall], now: datetime, page_size: int
+) -> ReportPollResult:
+    """Fetch every autodialer report row in the window covering the pending campaign calls.
+
+    One search without a campaign filter covers every campaign call at once; rows are matched
+    to calls by campaign id and number afterwards.
+    """
+    window = report_window(calls, now)
+    if window is None:
+        return ReportPollResult((), 0, False)
+    query = CampaignReportQuery(date_from=window.start, date_to=window.end)
+    rows: list[CampaignReportRow] = []
+    requests = 0
+    offset = 0
+    truncated = False
+    while True:
+        page = await client.autodialer.search_reports(
+            query, Pagination(offset, page_size, REPORTS_OLDEST_FIRST)
+        )
+        requests += 1
+        rows.extend(page.records)
+        offset += len(page.records)
+        if not page.records or offset >= page.total:
+            break
+        if requests >= MAX_PAGES_PER_CYCLE:
+            truncated = True
+            break
+    return ReportPollResult(tuple(rows), requests, truncated)
+
+
+@dataclass(frozen=True, slots=True)
+class CycleResult:
+    """Everything one poll cycle learned: CDRs for direct and bridged calls, campaign report rows."""
+
+    cdrs: tuple[Cdr, ...]
+    reports: tuple[CampaignReportRow, ...]
+    requests: int
+    latency: float
+    truncated: bool
+
+
+async def poll_cycle(
+    client: SimotelClient, calls: Iterable[TrackedCall], now: datetime, page_size: int
+) -> CycleResult:
+    """One cycle: at most one CDR search and one report search (plus their further pages)."""
+    snapshot = list(calls)
+    started = time.perf_counter()
+    cdrs = await fetch_pending_cdrs(client, snapshot, now, page_size)
+    reports = await fetch_pending_reports(client, snapshot, now, page_size)
+    return CycleResult(
+        cdrs=cdrs.cdrs,
+        reports=reports.rows,
+        requests=cdrs.requests + reports.requests,
+        latency=time.perf_counter() - started,
+        truncated=cdrs.truncated or reports.truncated,
+    )
 
 
 def next_backoff(previous: float, interval: float, ceiling: float = 60.0) -> float:

@@ -12,13 +12,22 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from simotui.api.client import SimotelClient
+from simotui.bridging import BridgeLink
+from simotui.hooks import BridgeRequestSeen
 from simotui.api.dates import pbx_zone
 from simotui.api.models import Cdr
 from simotui.directory import Directory
 from simotui.errors import ApiUnavailable, SimotuiError
 from simotui.settings import Settings
 from simotui.tracking import CallBook
-from simotui.ui.messages import CallsPolled, ConnectionChecked, DialPrefilled, LiveCallWanted, PollFailed
+from simotui.ui.messages import (
+    BridgeRequested,
+    CallsPolled,
+    ConnectionChecked,
+    DialPrefilled,
+    LiveCallWanted,
+    PollFailed,
+)
 from simotui.ui.screens.dashboard import DashboardScreen
 from simotui.ui.screens.details import CdrDetailScreen
 from simotui.ui.screens.reports import ReportsScreen
@@ -48,11 +57,18 @@ class SimotuiApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
-    def __init__(self, settings: Settings, client: SimotelClient, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        client: SimotelClient,
+        clock: Clock = system_clock,
+        bridge: BridgeLink | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.client = client
         self.clock = clock
+        self.bridge = bridge or BridgeLink()
         self.tz = pbx_zone(settings.pbx_timezone)
         self.book = CallBook()
         self.directory = Directory()
@@ -75,12 +91,27 @@ class SimotuiApp(App[None]):
 
     def on_mount(self) -> None:
         self.dashboard = DashboardScreen(
-            self.settings, self.client, self.book, self.directory, self.clock, self.tz, self.new_status_line
+            self.settings,
+            self.client,
+            self.book,
+            self.directory,
+            self.bridge.book,
+            self.clock,
+            self.tz,
+            self.new_status_line,
+            responder_running=lambda: self.bridge.running,
         )
         self.push_screen(self.dashboard)
+        self.bridge.listen(self._bridge_request_seen)
         self._check_connection()
 
+    def _bridge_request_seen(self, seen: BridgeRequestSeen) -> None:
+        """Called on the responder's thread: post_message is thread-safe, nothing else here is."""
+        if self.dashboard is not None:
+            self.dashboard.post_message(BridgeRequested(seen.call_id, seen.unique_id, seen.src, seen.refused))
+
     async def on_unmount(self) -> None:
+        self.bridge.listen(None)
         await self.client.aclose()
 
     @work(exclusive=True, group="connection", exit_on_error=False, description="Ping the server")
@@ -195,7 +226,10 @@ class SimotuiApp(App[None]):
 
 
 def make_app(
-    settings: Settings, client: SimotelClient | None = None, clock: Clock = system_clock
+    settings: Settings,
+    client: SimotelClient | None = None,
+    clock: Clock = system_clock,
+    bridge: BridgeLink | None = None,
 ) -> SimotuiApp:
     """Build the console: the one factory the CLI, the demo, the tests and the screenshots use.
 
@@ -203,6 +237,7 @@ def make_app(
         settings: the connection and defaults.
         client: a ready client; built from ``settings`` when None.
         clock: the time source (tests give the simulator's virtual clock).
+        bridge: the running bridge responder for campaign mode; none when None.
     """
     if client is None:
         client = SimotelClient(
@@ -212,4 +247,4 @@ def make_app(
             verify=settings.verify,
             pbx_timezone=settings.pbx_timezone,
         )
-    return SimotuiApp(settings, client, clock)
+    return SimotuiApp(settings, client, clock, bridge)

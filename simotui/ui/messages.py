@@ -7,15 +7,17 @@ from datetime import datetime
 
 from textual.message import Message
 
-from simotui.api.models import Cdr, OriginateRequest, OriginateResult
+from simotui.api.models import CampaignReportRow, CampaignRequest, Cdr, OriginateRequest, OriginateResult
 from simotui.errors import SimotuiError
+from simotui.tracking import CampaignDial, Dial
 
 
 @dataclass
 class CallsPolled(Message):
-    """A poll cycle fetched the CDRs covering every pending call."""
+    """A poll cycle fetched the CDRs and campaign report rows covering every pending call."""
 
     cdrs: tuple[Cdr, ...]
+    reports: tuple[CampaignReportRow, ...]
     polled_at: datetime
     latency: float
     requests: int
@@ -44,9 +46,10 @@ class ConnectionChecked(Message):
 
 @dataclass
 class DialRequested(Message):
-    """The user confirmed a dial: send exactly one originate for it."""
+    """The user confirmed a dial: send exactly one originate (or one ``campaigns/add``) for it."""
 
-    request: OriginateRequest
+    dial: Dial
+    campaign_request: CampaignRequest | None = None
 
 
 @dataclass
@@ -59,11 +62,48 @@ class CallOriginated(Message):
 
 
 @dataclass
-class DialFailed(Message):
-    """An originate was refused, or its outcome is unknown (timeout): never retried."""
+class CampaignCreated(Message):
+    """Simotel stored the one-contact campaign of a campaign-mode dial."""
 
-    request: OriginateRequest
+    dial: CampaignDial
+    call_key: str
+    campaign_id: str
+    accepted_at: datetime
+
+
+@dataclass
+class DialFailed(Message):
+    """An originate or campaign was refused, or its outcome is unknown (timeout): never retried."""
+
+    dial: Dial
     error: SimotuiError
+
+
+@dataclass
+class BridgeRequested(Message):
+    """Simotel asked the bridge responder for a call's second party (``call_key`` None: refused)."""
+
+    call_key: str | None
+    unique_id: str
+    src: str
+    refused: str | None
+
+
+@dataclass
+class CampaignFinished(Message):
+    """A campaign call is final: its one-contact campaign may be removed."""
+
+    call_key: str
+    campaign_id: str
+
+
+@dataclass
+class CampaignCleanedUp(Message):
+    """The outcome of removing a finished call's campaign: a note for the row."""
+
+    call_key: str
+    note: str
+    failed: bool
 
 
 @dataclass

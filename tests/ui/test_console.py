@@ -270,7 +270,8 @@ async def test_recent_dial_swap_prefills_swapped_legs_and_asks(sim: SimulatorHan
         app.screen.query_one("#recent").focus()
         await pilot.press("s")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen), what="confirmation")
-        assert app.screen.request.caller == "561" and app.screen.request.callee == "560"  # type: ignore[attr-defined]
+        body = app.screen.body  # type: ignore[attr-defined]
+        assert body["caller"] == "561" and body["callee"] == "560"
         await pilot.press("n")
 
 

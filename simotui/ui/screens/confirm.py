@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,7 +12,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from simotui.api.models import OriginateRequest
 
 
 class ConfirmDialScreen(ModalScreen[bool]):
@@ -24,6 +25,7 @@ class ConfirmDialScreen(ModalScreen[bool]):
     }
     ConfirmDialScreen #confirm-body { color: $text-muted; margin: 1 0; }
     ConfirmDialScreen #confirm-keys { text-style: bold; }
+    ConfirmDialScreen #confirm-warning { color: $warning; }
     """
 
     BINDINGS = [
@@ -31,16 +33,21 @@ class ConfirmDialScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "Cancel", id="confirm.no"),
     ]
 
-    def __init__(self, request: OriginateRequest) -> None:
+    def __init__(self, title: str, service: str, body: Mapping[str, Any], *, warning: str = "") -> None:
         super().__init__()
-        self.request = request
+        self.heading = title
+        self.service = service
+        self.body = dict(body)
+        self.warning = warning
         self._answered = False
 
     def compose(self) -> ComposeResult:
-        body = json.dumps(self.request.to_api(), indent=2, ensure_ascii=False)
+        body = json.dumps(self.body, indent=2, ensure_ascii=False)
         with Vertical():
-            yield Label(f"Dial {self.request.caller} → {self.request.callee}?")
-            yield Static("POST call/originate/act\n" + body, id="confirm-body")
+            yield Label(self.heading)
+            yield Static(f"POST {self.service}\n{body}", id="confirm-body", markup=False)
+            if self.warning:
+                yield Static(self.warning, id="confirm-warning", markup=False)
             yield Label("y / Enter: dial      n / Esc: cancel", id="confirm-keys")
 
     def action_answer(self, dial: bool) -> None:

@@ -1,7 +1,8 @@
-"""DashboardScreen: the dial form, recent dials and the live panel of originated calls."""
+"""DashboardScreen: the dial form, recent dials and the live panel of the calls placed."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from datetime import datetime, tzinfo
@@ -14,21 +15,32 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from simotui.api.client import SimotelClient
-from simotui.api.models import OriginateRequest
-from simotui.dialing import default_values, form_values
+from simotui.api.models import CampaignRequest, OriginateRequest
+from simotui.dialing import campaign_default_values, campaign_values, default_values, form_values
 from simotui.directory import Directory
-from simotui.errors import ApiTimeout, SimotuiError
+from simotui.errors import ApiTimeout, ApiUnavailable, SimotuiError
+from simotui.hooks import BridgeBook, BridgeTarget
 from simotui.settings import Settings
-from simotui.tracking import CallBook, TrackedCall
-from simotui.ui.messages import CallOriginated, DialFailed, DialPrefilled, DialRequested
+from simotui.tracking import CallBook, CallMode, CampaignDial, Dial, TrackedCall
+from simotui.ui.messages import (
+    BridgeRequested,
+    CallOriginated,
+    CampaignCleanedUp,
+    CampaignCreated,
+    CampaignFinished,
+    DialFailed,
+    DialPrefilled,
+    DialRequested,
+)
 from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.widgets.dial_form import DialForm
 from simotui.ui.widgets.live_calls import LiveCallsPanel
 from simotui.ui.widgets.recent_dials import RecentDials
 from simotui.ui.widgets.status_line import StatusLine
 
-# A submit of the very request just confirmed, this soon after, is a key held down, not a wish.
+# A submit of the very dial just confirmed, this soon after, is a key held down, not a wish.
 REPEAT_GUARD_SECONDS = 2.0
+_call_keys = itertools.count(1)
 
 
 class DashboardScreen(Screen[None]):
@@ -46,25 +58,30 @@ class DashboardScreen(Screen[None]):
         client: SimotelClient,
         book: CallBook,
         directory: Directory,
+        bridge: BridgeBook,
         clock: Callable[[], datetime],
         tz: tzinfo,
         status_line: Callable[[], StatusLine],
+        *,
+        responder_running: Callable[[], bool],
     ) -> None:
         super().__init__()
         self.settings = settings
         self.client = client
         self.book = book
         self.directory = directory
+        self.bridge = bridge
         self.clock = clock
         self.tz = tz
         self.status_line = status_line
-        self._in_flight = 0
-        # The last confirmed request and when (monotonic): a key held down must not dial twice.
-        self._last_confirmed: tuple[OriginateRequest, float] | None = None
+        self.responder_running = responder_running
+        # The last confirmed dial and when (monotonic): a key held down must not dial twice.
+        self._last_confirmed: tuple[Dial, float] | None = None
 
     def compose(self) -> ComposeResult:
+        values = {**default_values(self.settings.dial), **campaign_default_values(self.settings.campaign)}
         with Horizontal(id="top"):
-            yield DialForm(self.directory, default_values(self.settings.dial), id="dial-form")
+            yield DialForm(self.directory, values, id="dial-form")
             yield RecentDials(id="recent")
         yield LiveCallsPanel(
             self.book,
@@ -79,7 +96,6 @@ class DashboardScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#dial-form").border_title = "Dial"
         self.query_one("#caller").focus()
         self._load_directory()
 
@@ -95,51 +111,89 @@ class DashboardScreen(Screen[None]):
 
     # -- directory ----------------------------------------------------------------------------
 
-    @work(exclusive=True, group="directory", exit_on_error=False, description="Load extensions and trunks")
+    @work(exclusive=True, group="directory", exit_on_error=False, description="Load the PBX directory")
     async def _load_directory(self) -> None:
         try:
             users = await self.client.pbx.search_users("")
             trunks = await self.client.pbx.search_trunks("")
         except SimotuiError as error:
             self.notify(f"Suggestions unavailable: {error.message}", title=error.title, severity="warning")
-            return
-        self.directory.load(users, trunks)
-        self.form.refresh_hint()
+        else:
+            self.directory.load(users, trunks)
+            self.form.refresh_hint()
+        try:
+            managers = await self.client.autodialer.search_trunk_managers("")
+            announcements = await self.client.autodialer.search_announcements("")
+        except SimotuiError as error:
+            # The autodialer is an optional module (reference §5): direct mode works without it.
+            self.directory.autodialer_error = error.message
+        else:
+            self.directory.load_autodialer(managers, announcements)
+            campaign = self.settings.campaign
+            self.form.load_campaign_options(campaign.trunk_manager_id, campaign.announcement_id)
 
     # -- dialling -----------------------------------------------------------------------------
 
     @on(DialForm.Submitted)
     def _on_form_submitted(self, event: DialForm.Submitted) -> None:
         event.stop()
-        if self._is_repeat(event.request):
+        if self._is_repeat(event.dial):
             self.notify("Just dialled that: wait a moment to dial it again.", severity="warning", timeout=3)
             return
-        self.confirm(event.request)
+        self.confirm(event.dial)
 
-    def _is_repeat(self, request: OriginateRequest) -> bool:
+    def _is_repeat(self, dial: Dial) -> bool:
         if self._last_confirmed is None:
             return False
         last, at = self._last_confirmed
-        return last == request and time.monotonic() - at < REPEAT_GUARD_SECONDS
+        return last == dial and time.monotonic() - at < REPEAT_GUARD_SECONDS
 
-    def confirm(self, request: OriginateRequest) -> None:
-        """Ask before sending; the answer sends at most one originate."""
+    def confirm(self, dial: Dial) -> None:
+        """Ask before sending; the answer sends at most one request."""
+        campaign_request: CampaignRequest | None = None
+        if isinstance(dial, CampaignDial):
+            now = self.clock()
+            name = f"simotui-{now.astimezone(self.tz):%Y%m%d-%H%M%S}-{dial.caller}"
+            campaign_request = dial.campaign_request(name, now)
+            warning = ""
+            if not self.responder_running():
+                warning = (
+                    "The bridge responder is not running (no hooks listen address): Simotel will "
+                    "ring the caller but get no second party from simotui."
+                )
+            screen = ConfirmDialScreen(
+                f"Campaign call {dial.caller} → {dial.callee}?",
+                "autodialer/campaigns/add",
+                campaign_request.to_api(self.tz),
+                warning=warning,
+            )
+        else:
+            screen = ConfirmDialScreen(
+                f"Dial {dial.caller} → {dial.callee}?", "call/originate/act", dial.to_api()
+            )
 
-        def answered(dial: bool | None) -> None:
-            if dial:
-                self._last_confirmed = (request, time.monotonic())
-                self.post_message(DialRequested(request))
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._last_confirmed = (dial, time.monotonic())
+                self.post_message(DialRequested(dial, campaign_request))
             else:
                 self.notify("Not dialled", timeout=2)
 
-        self.app.push_screen(ConfirmDialScreen(request), answered)
+        self.app.push_screen(screen, answered)
 
     @on(DialRequested)
     def _on_dial_requested(self, message: DialRequested) -> None:
         message.stop()
-        self._in_flight += 1
-        self.notify(f"Dialling {message.request.caller} → {message.request.callee}…", timeout=2)
-        self._send_originate(message.request)
+        dial = message.dial
+        self.notify(f"Dialling {dial.caller} → {dial.callee}…", timeout=2)
+        if isinstance(dial, CampaignDial) and message.campaign_request is not None:
+            call_key = f"campaign.{int(self.clock().timestamp())}.{next(_call_keys)}"
+            # Registered before the campaign exists: the first party may answer, and Simotel ask
+            # the responder, before the add's answer reaches us.
+            self.bridge.expect(BridgeTarget(call_key, dial.caller, dial.callee, dial.trunk_name, dial.call_limit))
+            self._send_campaign(dial, message.campaign_request, call_key)
+        elif isinstance(dial, OriginateRequest):
+            self._send_originate(dial)
 
     @work(group="dial", exit_on_error=False, description="Send one originate")
     async def _send_originate(self, request: OriginateRequest) -> None:
@@ -151,37 +205,104 @@ class DashboardScreen(Screen[None]):
         else:
             self.post_message(CallOriginated(request, result, self.clock()))
 
+    @work(group="dial", exit_on_error=False, description="Create one one-contact campaign")
+    async def _send_campaign(self, dial: CampaignDial, request: CampaignRequest, call_key: str) -> None:
+        """Create the campaign once; never retried, for the same reason as an originate."""
+        try:
+            campaign_id = await self.client.autodialer.add_campaign(request)
+        except SimotuiError as error:
+            if not isinstance(error, ApiTimeout | ApiUnavailable):
+                # A definite refusal: no campaign, nothing will ask the responder.
+                self.bridge.forget(call_key)
+            self.post_message(DialFailed(dial, error))
+        else:
+            self.post_message(CampaignCreated(dial, call_key, campaign_id, self.clock()))
+
     @on(CallOriginated)
     def _on_call_originated(self, message: CallOriginated) -> None:
-        self._in_flight -= 1
-        call = TrackedCall(
-            message.result.originated_call_id, message.request, accepted_at=message.accepted_at
-        )
+        call = TrackedCall(message.result.originated_call_id, message.request, accepted_at=message.accepted_at)
         self.live.track(call)
         self.query_one(RecentDials).remember(message.request)
         self.notify(f"Accepted: {message.result.originated_call_id}", timeout=3)
 
+    @on(CampaignCreated)
+    def _on_campaign_created(self, message: CampaignCreated) -> None:
+        call = TrackedCall(
+            message.call_key, message.dial, accepted_at=message.accepted_at, campaign_id=message.campaign_id
+        )
+        self.live.track(call)
+        self.query_one(RecentDials).remember(message.dial)
+        self.notify(f"Campaign {message.campaign_id} created: ringing {message.dial.caller}", timeout=3)
+
     @on(DialFailed)
     def _on_dial_failed(self, message: DialFailed) -> None:
-        self._in_flight -= 1
-        self.query_one(RecentDials).remember(message.request)
+        self.query_one(RecentDials).remember(message.dial)
         error = message.error
+        what = f"{message.dial.caller} → {message.dial.callee}"
         if isinstance(error, ApiTimeout):
+            thing = "campaign" if isinstance(message.dial, CampaignDial) else "call"
             text = (
-                f"No answer from Simotel: the call {message.request.caller} → {message.request.callee} "
-                "may or may not have been placed. It was NOT retried; check the CDR report before "
-                "dialling again."
+                f"No answer from Simotel: the {thing} {what} may or may not have been placed. It was NOT "
+                "retried; check the reports before dialling again."
             )
         else:
-            text = f"{message.request.caller} → {message.request.callee}: {error.message}"
+            text = f"{what}: {error.message}"
         self.notify(text, title=error.title, severity="error", timeout=12)
+
+    # -- campaign bridge and cleanup ------------------------------------------------------------
+
+    @on(BridgeRequested)
+    def _on_bridge_requested(self, message: BridgeRequested) -> None:
+        if message.call_key is None:
+            self.notify(
+                f"Refused a bridge request from Simotel for {message.src or 'an unknown number'}: "
+                f"{message.refused}",
+                severity="warning",
+                timeout=8,
+            )
+            return
+        self.live.bridged(message.call_key, message.unique_id)
+
+    @on(CampaignFinished)
+    def _on_campaign_finished(self, message: CampaignFinished) -> None:
+        self.bridge.forget(message.call_key)
+        if self.settings.campaign.remove_when_done:
+            self._remove_campaign(message.call_key, message.campaign_id)
+        else:
+            self.post_message(CampaignCleanedUp(message.call_key, "campaign kept (removal off)", False))
+
+    @work(group="campaign-cleanup", exit_on_error=False, description="Remove a finished campaign")
+    async def _remove_campaign(self, call_key: str, campaign_id: str) -> None:
+        try:
+            await self.client.autodialer.remove_campaign(campaign_id)
+        except SimotuiError as error:
+            self.post_message(CampaignCleanedUp(call_key, f"campaign NOT removed: {error.message}", True))
+        else:
+            self.post_message(CampaignCleanedUp(call_key, "campaign removed", False))
+
+    @on(CampaignCleanedUp)
+    def _on_campaign_cleaned_up(self, message: CampaignCleanedUp) -> None:
+        self.live.cleaned_up(message.call_key, message.note)
+        if message.failed:
+            self.notify(message.note, title="Campaign cleanup", severity="error", timeout=10)
+
+    def remove_campaign_of(self, call: TrackedCall) -> None:
+        """Remove (again) the campaign of a finished campaign call."""
+        if call.mode is CallMode.CAMPAIGN and call.campaign_id:
+            self._remove_campaign(call.call_id, call.campaign_id)
 
     # -- prefill --------------------------------------------------------------------------------
 
     @on(RecentDials.Chosen)
     def _on_recent_chosen(self, event: RecentDials.Chosen) -> None:
         event.stop()
-        self.form.fill(form_values(event.request))
+        dial = event.dial
+        if isinstance(dial, CampaignDial):
+            self.form.mode = CallMode.CAMPAIGN
+            self.form.fill(campaign_values(dial))
+        else:
+            self.form.mode = CallMode.DIRECT
+            self.form.fill(form_values(dial))
         if event.confirm:
             self.form.submit()
 
@@ -208,3 +329,8 @@ class DashboardScreen(Screen[None]):
         from simotui.ui.screens.details import CallDetailScreen
 
         self.app.push_screen(CallDetailScreen(event.call, self.tz, self.clock(), self.status_line))
+
+    @on(LiveCallsPanel.RemoveRequested)
+    def _on_remove_requested(self, event: LiveCallsPanel.RemoveRequested) -> None:
+        event.stop()
+        self.remove_campaign_of(event.call)

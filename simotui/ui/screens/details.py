@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, tzinfo
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Label, Static
 
 from simotui import display
 from simotui.api.models import Cdr, OriginateRequest
-from simotui.tracking import CallState, TrackedCall
+from simotui.tracking import CallMode, CallState, CampaignDial, TrackedCall, outcome_text
 from simotui.ui.messages import DialPrefilled, LiveCallWanted
 from simotui.ui.widgets.cdr_view import CdrView
 from simotui.ui.widgets.live_calls import NO_CDR_EXPLANATION, state_label
@@ -77,23 +79,75 @@ class CallDetailScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         call = self.call
         with VerticalScroll(id="detail-scroll"):
-            yield Label(f"Call {call.call_id}", classes="screen-title")
+            parties = f"{call.request.caller} → {call.request.callee}"
+            title = f"Campaign call {parties}" if call.mode is CallMode.CAMPAIGN else f"Call {call.call_id}"
+            yield Label(title, classes="screen-title")
             yield Static(
-                f"State: {state_label(call, stale=False)}   "
-                f"Disposition: {display.disposition(call.disposition)}"
-                f"   Elapsed: {display.duration(call.elapsed(self.now))}\n"
+                f"State: {state_label(call, stale=False)} — {outcome_text(call)}\n"
+                f"Disposition: {display.disposition(call.disposition)}   "
+                f"Elapsed: {display.duration(call.elapsed(self.now))}\n"
                 f"Accepted: {display.both_calendars(call.accepted_at, self.tz)}   "
-                f"No-CDR deadline: {display.clock_time(call.deadline, self.tz)}",
+                f"Given up at: {display.clock_time(call.deadline, self.tz)}",
                 classes="call-state",
+                markup=False,
             )
-            if call.state is CallState.NO_CDR:
+            if call.state is CallState.NO_CDR and call.mode is CallMode.DIRECT:
                 yield Static(NO_CDR_EXPLANATION, classes="explanation")
+            request = call.request
             yield Label("Request sent", classes="section-title")
-            body = json.dumps(call.request.to_api(), indent=2, ensure_ascii=False)
-            yield Static("POST call/originate/act\n" + body, classes="request-body")
+            if isinstance(request, CampaignDial):
+                yield Static(_campaign_summary(call, request), classes="request-body")
+                yield from _campaign_report(call, self.tz)
+            else:
+                body = json.dumps(request.to_api(), indent=2, ensure_ascii=False)
+                yield Static("POST call/originate/act\n" + body, classes="request-body", markup=False)
             if not call.legs:
                 yield Label("No CDR leg found yet.", classes="section-title")
             for number, leg in enumerate(call.legs, start=1):
                 yield CdrView(leg, self.tz, title=f"Leg {number} of {len(call.legs)}")
         yield self.status_line()
         yield Footer()
+
+
+def _campaign_summary(call: TrackedCall, dial: CampaignDial) -> Table:
+    """What the campaign-mode dial asked for, and what became of its campaign."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    for label, value in (
+        ("Campaign", f"{call.campaign_id or '—'}   (autodialer/campaigns/add, one number)"),
+        ("First party", f"{dial.caller}  (the campaign's number, {dial.tries} tries, {dial.try_interval} s apart)"),
+        ("Second party", dial.callee + (f" via trunk {dial.trunk_name}" if dial.trunk_name else "")),
+        ("Route", f"Autodialer Route {dial.interface_context!r}, row {dial.interface_text or 'any'!r}"),
+        ("Call limit", f"{dial.call_limit} s" if dial.call_limit else "—"),
+        ("Bridged as", call.bridge_unique_id or "— (the responder has not been asked)"),
+        ("Cleanup", call.cleanup or "—"),
+    ):
+        table.add_row(label, value)
+    return table
+
+
+def _campaign_report(call: TrackedCall, tz: tzinfo) -> Iterator[Widget]:
+    """The first party's autodialer report row and its tries."""
+    row = call.report
+    if row is None:
+        yield Label("No autodialer report row yet.", classes="section-title")
+        return
+    yield Label(
+        f"First party: {display.disposition(row.disposition)} after {row.try_count} "
+        f"{'try' if row.try_count == 1 else 'tries'} (report row {row.id})",
+        classes="section-title",
+    )
+    tries: DataTable[str] = DataTable(cursor_type="row", show_cursor=False, classes="tries-table")
+    tries.add_columns("#", "Started", "Disposition", "Cause", "Cause text", "Wait", "cdr_id")
+    for number, attempt in enumerate(row.tries, start=1):
+        tries.add_row(
+            str(number),
+            display.gregorian(attempt.started_at, tz),
+            display.disposition(attempt.disposition),
+            "—" if attempt.cause is None else str(attempt.cause),
+            attempt.cause_text or "—",
+            f"{attempt.wait} s",
+            attempt.cdr_id,
+        )
+    yield tries

@@ -1,4 +1,4 @@
-"""DialForm: the keyboard-first form that builds one originate request."""
+"""DialForm: the keyboard-first form that builds one originate, or one campaign-mode dial."""
 
 from __future__ import annotations
 
@@ -7,15 +7,24 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
+from textual.reactive import reactive
 from textual.suggester import Suggester
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Select, Static
 
-from simotui.api.models import OriginateRequest
-from simotui.dialing import FIELDS, LABELS, check_dial
+from simotui.dialing import (
+    CAMPAIGN_FIELDS,
+    CAMPAIGN_LABELS,
+    FIELDS,
+    LABELS,
+    check_campaign_dial,
+    check_dial,
+)
 from simotui.directory import Directory
+from simotui.tracking import CallMode, Dial
 
 PLACEHOLDERS = {
     "caller": "rung first",
@@ -25,8 +34,24 @@ PLACEHOLDERS = {
     "trunk_name": "PSTN caller",
     "timeout": "seconds",
     "call_limit": "talk s, opt.",
+    "interface_context": "simotui",
+    "interface_text": "bridge",
+    "tries": "1",
+    "try_interval": "60",
 }
-RESTRICT = {"caller": r"\d*", "callee": r"\d*", "timeout": r"\d*", "call_limit": r"\d*"}
+CAMPAIGN_PLACEHOLDERS = {"trunk_name": "PSTN 2nd party"}
+RESTRICT = {
+    "caller": r"\d*",
+    "callee": r"\d*",
+    "timeout": r"\d*",
+    "call_limit": r"\d*",
+    "tries": r"\d*",
+    "try_interval": r"\d*",
+}
+SELECTS = ("trunk_manager_id", "announcement_id")
+ALL_FIELDS = tuple(dict.fromkeys((*FIELDS, *CAMPAIGN_FIELDS)))
+DIRECT_ONLY = frozenset(FIELDS) - frozenset(CAMPAIGN_FIELDS)
+CAMPAIGN_ONLY = frozenset(CAMPAIGN_FIELDS) - frozenset(FIELDS)
 
 
 class NumberSuggester(Suggester):
@@ -54,18 +79,22 @@ class TrunkSuggester(Suggester):
 
 
 class DialForm(Widget):
-    """Caller, callee, context, caller ID, trunk, timeout and call limit, checked as typed.
+    """Caller, callee and the rest, checked as typed; ``ctrl+t`` switches direct ↔ campaign.
 
-    Enter in any field posts :class:`DialForm.Submitted` with a checked request, or shows each
+    Enter in any field posts :class:`DialForm.Submitted` with a checked dial, or shows each
     problem beside its field and moves the focus to the first one.
     """
 
+    BINDINGS = [Binding("ctrl+t", "toggle_mode", "Direct/campaign", id="dial.mode")]
+
+    mode: reactive[CallMode] = reactive(CallMode.DIRECT)
+
     @dataclass
     class Submitted(Message):
-        """The form holds a valid request and the user asked to dial it."""
+        """The form holds a valid dial and the user asked to place it."""
 
         form: DialForm
-        request: OriginateRequest
+        dial: Dial
 
         @property
         def control(self) -> DialForm:
@@ -76,25 +105,38 @@ class DialForm(Widget):
         super().__init__(id=id)
         self.directory = directory
         self._initial = dict(values)
+        # The option ids each picker currently offers (a value not offered clears the picker).
+        self._offered: dict[str, set[str]] = {name: set() for name in SELECTS}
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="dial-mode")
         with Grid(id="dial-fields"):
-            for name in FIELDS:
+            for name in ALL_FIELDS:
                 with Vertical(classes="dial-field", id=f"field-{name}"):
                     with Horizontal(classes="dial-row"):
-                        yield Label(LABELS[name], classes="dial-label")
-                        yield Input(
-                            self._initial.get(name, ""),
-                            placeholder=PLACEHOLDERS[name],
-                            id=name,
-                            compact=True,
-                            restrict=RESTRICT.get(name),
-                            max_length=64,
-                            suggester=self._suggester_for(name),
-                            select_on_focus=False,
-                        )
+                        yield Label(LABELS.get(name) or CAMPAIGN_LABELS[name], classes="dial-label",
+                                    id=f"label-{name}")
+                        yield self._editor(name)
                     yield Static("", classes="field-error", id=f"error-{name}")
         yield Static("", id="dial-hint")
+
+    def _editor(self, name: str) -> Input | Select[str]:
+        if name in SELECTS:
+            prompt = "none" if name == "announcement_id" else "loading…"
+            return Select([], prompt=prompt, id=name, compact=True, allow_blank=True)
+        return Input(
+            self._initial.get(name, ""),
+            placeholder=PLACEHOLDERS[name],
+            id=name,
+            compact=True,
+            restrict=RESTRICT.get(name),
+            max_length=64,
+            suggester=self._suggester_for(name),
+            select_on_focus=False,
+        )
+
+    def on_mount(self) -> None:
+        self._show_mode()
 
     def _suggester_for(self, name: str) -> Suggester | None:
         if name in ("caller", "callee"):
@@ -103,26 +145,94 @@ class DialForm(Widget):
             return TrunkSuggester(self.directory)
         return None
 
+    # -- values -------------------------------------------------------------------------------
+
     def values(self) -> dict[str, str]:
-        """The text of every field."""
-        return {name: self.query_one(f"#{name}", Input).value for name in FIELDS}
+        """The text of every field (a select's value is its option id, or "")."""
+        values: dict[str, str] = {}
+        for name in ALL_FIELDS:
+            widget = self.query_one(f"#{name}")
+            if isinstance(widget, Select):
+                values[name] = widget.value if isinstance(widget.value, str) else ""
+            elif isinstance(widget, Input):
+                values[name] = widget.value
+        return values
 
     def fill(self, values: Mapping[str, str]) -> None:
         """Replace the fields' text (prefill from a redial, swap or CDR) and clear errors."""
-        for name in FIELDS:
-            if name in values:
-                self.query_one(f"#{name}", Input).value = values[name]
+        for name, value in values.items():
+            if name not in ALL_FIELDS:
+                continue
+            widget = self.query_one(f"#{name}")
+            if isinstance(widget, Select):
+                self._choose(name, value)
+            elif isinstance(widget, Input):
+                widget.value = value
         self.show_errors({})
         self.query_one("#caller", Input).focus()
 
+    def _choose(self, name: str, value: str) -> None:
+        widget: Select[str] = self.query_one(f"#{name}", Select)
+        if value in self._offered[name]:
+            widget.value = value
+        else:
+            widget.clear()
+
+    def load_campaign_options(self, preferred_manager: str, preferred_announcement: str) -> None:
+        """Fill the trunk-manager and announcement pickers from the directory."""
+        managers: Select[str] = self.query_one("#trunk_manager_id", Select)
+        manager_options = [
+            (f"{m.title} ({'active' if m.is_active else m.status})", m.id) for m in self.directory.trunk_managers
+        ]
+        managers.set_options(manager_options)
+        managers.prompt = "none on the PBX" if not manager_options else "pick one"
+        self._offered["trunk_manager_id"] = {value for _, value in manager_options}
+        self._choose("trunk_manager_id", self.directory.default_trunk_manager(preferred_manager))
+        announcements: Select[str] = self.query_one("#announcement_id", Select)
+        announcement_options = [(a.name, a.id) for a in self.directory.announcements]
+        announcements.set_options(announcement_options)
+        self._offered["announcement_id"] = {value for _, value in announcement_options}
+        self._choose("announcement_id", preferred_announcement)
+
+    # -- mode ---------------------------------------------------------------------------------
+
+    def action_toggle_mode(self) -> None:
+        self.mode = CallMode.CAMPAIGN if self.mode is CallMode.DIRECT else CallMode.DIRECT
+
+    def watch_mode(self, mode: CallMode) -> None:
+        if self.is_mounted:
+            self._show_mode()
+
+    def _show_mode(self) -> None:
+        campaign = self.mode is CallMode.CAMPAIGN
+        for name in DIRECT_ONLY:
+            self.query_one(f"#field-{name}").display = not campaign
+        for name in CAMPAIGN_ONLY:
+            self.query_one(f"#field-{name}").display = campaign
+        trunk = self.query_one("#trunk_name", Input)
+        trunk.placeholder = CAMPAIGN_PLACEHOLDERS["trunk_name"] if campaign else PLACEHOLDERS["trunk_name"]
+        text = (
+            "Campaign: rings the caller through the autodialer, then the responder bridges the callee"
+            if campaign
+            else "Direct originate"
+        )
+        self.query_one("#dial-mode", Static).update(f"{text}   (ctrl+t switches)")
+        self.set_class(campaign, "-campaign")
+        self.show_errors({})
+        self.border_title = "Dial · campaign" if campaign else "Dial"
+        if self.directory.autodialer_error and campaign:
+            self.query_one("#dial-hint", Static).update(f"Autodialer: {self.directory.autodialer_error}")
+
+    # -- errors and hints ---------------------------------------------------------------------
+
     def show_errors(self, errors: Mapping[str, str]) -> None:
         """Show each message beside its field; an empty mapping clears them all."""
-        for name in FIELDS:
+        for name in ALL_FIELDS:
             message = errors.get(name, "")
             label = self.query_one(f"#error-{name}", Static)
             label.update(message)
             label.set_class(bool(message), "-shown")
-            self.query_one(f"#{name}", Input).set_class(bool(message), "-error")
+            self.query_one(f"#{name}").set_class(bool(message), "-error")
 
     def refresh_hint(self) -> None:
         """Name who the caller and callee are, from the directory."""
@@ -134,6 +244,13 @@ class DialForm(Widget):
                 parts.append(f"{LABELS[name]}: {who}")
         self.query_one("#dial-hint", Static).update("   ".join(parts))
 
+    def _check(self) -> tuple[Dial | None, Mapping[str, str]]:
+        if self.mode is CallMode.CAMPAIGN:
+            campaign = check_campaign_dial(self.values())
+            return campaign.dial, campaign.errors
+        direct = check_dial(self.values())
+        return direct.request, direct.errors
+
     @on(Input.Changed)
     def _on_field_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -141,7 +258,7 @@ class DialForm(Widget):
             self.refresh_hint()
         if event.input.has_class("-error"):
             # Re-check as the user fixes a field, so a message goes away once it is right.
-            errors = check_dial(self.values()).errors
+            errors = self._check()[1]
             name = event.input.id or ""
             self.query_one(f"#error-{name}", Static).update(errors.get(name, ""))
             self.query_one(f"#error-{name}", Static).set_class(name in errors, "-shown")
@@ -154,10 +271,10 @@ class DialForm(Widget):
 
     def submit(self) -> None:
         """Check the form; post Submitted, or show the errors and focus the first bad field."""
-        check = check_dial(self.values())
-        self.show_errors(check.errors)
-        if check.request is None:
-            first = next(name for name in FIELDS if name in check.errors)
-            self.query_one(f"#{first}", Input).focus()
+        dial, errors = self._check()
+        self.show_errors(errors)
+        if dial is None:
+            first = next(name for name in ALL_FIELDS if name in errors)
+            self.query_one(f"#{first}").focus()
             return
-        self.post_message(self.Submitted(self, check.request))
+        self.post_message(self.Submitted(self, dial))

@@ -19,9 +19,10 @@ from simotui import display
 from simotui.api.client import SimotelClient
 from simotui.board import CallBoard
 from simotui.errors import SimotuiError
-from simotui.poller import fetch_pending_cdrs, next_backoff
-from simotui.tracking import CallBook, CallState, TrackedCall
-from simotui.ui.messages import CallsPolled, PollFailed
+from simotui.api.models import Disposition
+from simotui.poller import next_backoff, poll_cycle
+from simotui.tracking import CallBook, CallMode, CallState, TrackedCall, outcome_text
+from simotui.ui.messages import CallsPolled, CampaignFinished, PollFailed
 from simotui.ui.styles import STATE_STYLES, disposition_style
 
 COLUMNS = ("Call", "Caller → Callee", "State", "Elapsed", "Disposition", "Billsec", "Wait")
@@ -35,21 +36,53 @@ NO_CDR_EXPLANATION = (
 )
 
 
+_FIRST_PARTY = {
+    Disposition.NO_ANSWER: "1st: no answer",
+    Disposition.BUSY: "1st: busy",
+    Disposition.LOST: "1st: lost",
+}
+
+
 def state_label(call: TrackedCall, stale: bool) -> str:
     """The state column: what we know, marked when the server could not be asked lately."""
-    label = {
-        CallState.ACCEPTED: "waiting for CDR",
-        CallState.COMPLETED: "completed",
-        CallState.NO_CDR: "no CDR",
-    }[call.state]
+    label = _state_word(call)
+    if call.cleanup.startswith("campaign NOT removed"):
+        label += " ⚠"
     return f"{label} (stale)" if stale and call.state is CallState.ACCEPTED else label
+
+
+def _state_word(call: TrackedCall) -> str:
+    campaign = call.mode is CallMode.CAMPAIGN
+    if call.state is CallState.ACCEPTED:
+        if not campaign:
+            return "waiting for CDR"
+        if call.report is not None and call.report.disposition == Disposition.ANSWERED:
+            return "bridging"
+        if call.report is not None:
+            return f"retrying (try {call.report.try_count})"
+        return "dialling 1st"
+    if call.state is CallState.NOT_REACHED:
+        first = call.first_leg_disposition
+        return _FIRST_PARTY.get(first, f"1st: {first}") if first else "1st: not reached"
+    if call.state is CallState.NO_CDR:
+        return "no report" if campaign else "no CDR"
+    if call.state is CallState.NOT_BRIDGED:
+        return "not bridged"
+    return "completed"
+
+
+def call_label(call: TrackedCall) -> str:
+    """The call column: the originated id, or the campaign for a campaign call."""
+    if call.mode is CallMode.CAMPAIGN:
+        return f"campaign {call.campaign_id[-8:]}" if call.campaign_id else "campaign"
+    return display.short_call_id(call.call_id)
 
 
 def row_cells(call: TrackedCall, now: datetime, stale: bool) -> tuple[str, ...]:
     """The cells of one call's row."""
     leg = call.main_leg
     return (
-        display.short_call_id(call.call_id),
+        call_label(call),
         f"{call.request.caller} → {call.request.callee}",
         state_label(call, stale),
         display.duration(call.elapsed(now)),
@@ -68,6 +101,7 @@ class LiveCallsPanel(Widget):
         Binding("space", "refresh_now", "Refresh", id="live.refresh"),
         Binding("plus,equals_sign", "slower(-1)", "Faster", show=False, id="live.faster"),
         Binding("minus", "slower(1)", "Slower", show=False, id="live.slower"),
+        Binding("x", "remove_campaign", "Remove campaign", show=False, id="live.remove-campaign"),
     ]
 
     paused: reactive[bool] = reactive(False)
@@ -76,6 +110,13 @@ class LiveCallsPanel(Widget):
 
     class CallChosen(Message):
         """The user asked for the details of a call."""
+
+        def __init__(self, call: TrackedCall) -> None:
+            super().__init__()
+            self.call = call
+
+    class RemoveRequested(Message):
+        """The user asked to remove (again) the campaign of a finished campaign call."""
 
         def __init__(self, call: TrackedCall) -> None:
             super().__init__()
@@ -127,17 +168,21 @@ class LiveCallsPanel(Widget):
         while True:
             forced = self._wake.is_set()
             self._wake.clear()
-            if (forced or not self.paused) and self.book.pending():
+            calls = list(self.book.calls.values())
+            if (forced or not self.paused) and any(c.wants_cdrs or c.wants_reports for c in calls):
                 try:
-                    result = await fetch_pending_cdrs(
-                        self.client, list(self.book.calls.values()), self.clock(), self.page_size
-                    )
+                    result = await poll_cycle(self.client, calls, self.clock(), self.page_size)
                 except SimotuiError as error:
                     backoff = next_backoff(backoff, self.interval or MIN_INTERVAL)
                     self.post_message(PollFailed(error, self.clock(), backoff))
                 else:
                     backoff = 0.0
-                    self.post_message(CallsPolled(result.cdrs, self.clock(), result.latency, result.requests))
+                    self.post_message(
+                        CallsPolled(result.cdrs, result.reports, self.clock(), result.latency, result.requests)
+                    )
+            elif self.book.pending():
+                # Nothing to ask the server, but deadlines still pass (e.g. waiting for the bridge).
+                self.call_later(self._expire)
             delay = backoff or self.interval
             try:
                 if delay is None:
@@ -155,15 +200,38 @@ class LiveCallsPanel(Widget):
 
     @on(CallsPolled)
     def _on_calls_polled(self, message: CallsPolled) -> None:
-        self.book.apply_cdrs(message.cdrs, message.polled_at)
+        changed = self.book.apply_reports(message.reports, message.polled_at)
+        changed |= self.book.apply_cdrs(message.cdrs, message.polled_at)
         self.stale = False
-        self.render_rows()
+        self._after_change(changed)
 
     @on(PollFailed)
     def _on_poll_failed(self, message: PollFailed) -> None:
         self.stale = True
         # Deadlines still pass while the server is away; only CDRs need the server.
-        self.book.apply_cdrs((), message.failed_at)
+        self._after_change(self.book.expire(message.failed_at))
+
+    def _expire(self) -> None:
+        self._after_change(self.book.expire(self.clock()))
+
+    def _after_change(self, changed: set[str]) -> None:
+        """Render, and hand every campaign call that just became final to its cleanup."""
+        for call_id in changed:
+            call = self.book.calls[call_id]
+            if call.mode is CallMode.CAMPAIGN and call.state.is_final and not call.cleanup and call.campaign_id:
+                self.book.apply_cleanup(call_id, "removing campaign…")
+                self.post_message(CampaignFinished(call_id, call.campaign_id))
+        self.render_rows()
+
+    def bridged(self, call_key: str, unique_id: str) -> None:
+        """The responder handed a campaign call to its second party: look for that CDR."""
+        self.book.apply_bridge(call_key, unique_id)
+        self.render_rows()
+        self.request_refresh()
+
+    def cleaned_up(self, call_key: str, note: str) -> None:
+        """Show what became of a finished call's campaign."""
+        self.book.apply_cleanup(call_key, note)
         self.render_rows()
 
     def track(self, call: TrackedCall) -> None:
@@ -179,7 +247,14 @@ class LiveCallsPanel(Widget):
     def _update_hint(self) -> None:
         call = self.selected_call()
         hint = self.query_one("#live-hint", Static)
-        if call is not None and call.state is CallState.NO_CDR:
+        if call is not None and call.mode is CallMode.CAMPAIGN:
+            parts = [outcome_text(call)]
+            if call.state is CallState.ACCEPTED:
+                parts.append(f"given up at {display.clock_time(call.deadline, self.tz)}")
+            if call.cleanup:
+                parts.append(call.cleanup + (" (x: try again)" if "NOT removed" in call.cleanup else ""))
+            hint.update(" · ".join(parts))
+        elif call is not None and call.state is CallState.NO_CDR:
             hint.update(NO_CDR_EXPLANATION)
         elif call is not None and call.state is CallState.ACCEPTED:
             hint.update(
@@ -260,6 +335,15 @@ class LiveCallsPanel(Widget):
         self.notify("Polling paused" if self.paused else "Polling resumed", timeout=2)
         if not self.paused:
             self.request_refresh()
+
+    def action_remove_campaign(self) -> None:
+        call = self.selected_call()
+        if call is None or call.mode is not CallMode.CAMPAIGN or not call.state.is_final:
+            self.notify("Only a finished campaign call's campaign can be removed", severity="warning")
+            return
+        self.book.apply_cleanup(call.call_id, "removing campaign…")
+        self.render_rows()
+        self.post_message(self.RemoveRequested(call))
 
     def action_refresh_now(self) -> None:
         self.request_refresh()

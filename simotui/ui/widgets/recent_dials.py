@@ -9,16 +9,17 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from simotui.api.models import OriginateRequest
-from simotui.dialing import swapped
+from simotui.dialing import swapped, swapped_campaign
+from simotui.tracking import CampaignDial, Dial
 
 MAX_RECENT = 50
 
 
-def describe(request: OriginateRequest) -> str:
-    """``557 → 552``, with the trunk of a PSTN caller (the context shows once prefilled)."""
-    trunk = f" via {request.trunk_name}" if request.trunk_name else ""
-    return f"{request.caller} → {request.callee}{trunk}"
+def describe(dial: Dial) -> str:
+    """``557 → 552``, with its trunk, and marked when placed through a campaign."""
+    trunk = f" via {dial.trunk_name}" if dial.trunk_name else ""
+    mode = " (campaign)" if isinstance(dial, CampaignDial) else ""
+    return f"{dial.caller} → {dial.callee}{trunk}{mode}"
 
 
 class RecentDials(OptionList):
@@ -34,24 +35,24 @@ class RecentDials(OptionList):
     class Chosen(Message):
         """A recent dial to put in the form; ``confirm`` asks to dial it straight away."""
 
-        request: OriginateRequest
+        dial: Dial
         confirm: bool
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.requests: list[OriginateRequest] = []
+        self.requests: list[Dial] = []
 
     def on_mount(self) -> None:
         self.border_title = "Recent dials"
 
-    def remember(self, request: OriginateRequest) -> None:
+    def remember(self, request: Dial) -> None:
         """Put a request at the top, dropping an identical older one."""
         self.requests = [request, *[r for r in self.requests if r != request][: MAX_RECENT - 1]]
         self.clear_options()
         self.add_options([Option(describe(r)) for r in self.requests])
         self.highlighted = 0
 
-    def _selected(self) -> OriginateRequest | None:
+    def _selected(self) -> Dial | None:
         if self.highlighted is None or not self.requests:
             return None
         return self.requests[self.highlighted]
@@ -63,7 +64,9 @@ class RecentDials(OptionList):
 
     def action_swap(self) -> None:
         request = self._selected()
-        if request is not None:
+        if isinstance(request, CampaignDial):
+            self.post_message(self.Chosen(swapped_campaign(request), confirm=True))
+        elif request is not None:
             self.post_message(self.Chosen(swapped(request), confirm=True))
 
     def action_edit(self) -> None:
