@@ -1,22 +1,34 @@
-"""The ``simotui`` command line: the console (``--demo`` or ``--url``), ``sim`` and ``ping``."""
+"""The ``simotui`` command line: the console, the simulator, and the scripting subcommands.
+
+Exit codes (every subcommand): 0 ok, 1 other failure, 2 usage, 3 configuration, 4 credentials or
+permission refused (401/403), 5 server unreachable or timed out, 6 API error, 7 ``originate --wait``
+call ended unanswered, 130 interrupted. Data goes to standard output, messages to standard error.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import getpass
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from simotui import __version__
+from simotui.commands import campaign_report, cdr, config_cmd, locate, originate, ping, recording
+from simotui.commands.common import (
+    ExitCode,
+    add_connection_options,
+    connect,
+    connection_parent,
+    exit_code_for,
+    overrides_from,
+)
+from simotui.config import has_target, load_config
 from simotui.errors import SimotuiError
 
-if TYPE_CHECKING:
-    from simotui.api import Credentials
-
 DEMO_PORT = 8800
+DEFAULT_POLL_INTERVAL = 3.0
+# Registered in this order, which is the order `simotui --help` lists them in.
+SUBCOMMANDS = (ping, originate, cdr, campaign_report, recording, config_cmd, locate)
 
 
 def _port(text: str) -> int:
@@ -43,42 +55,37 @@ def _non_negative_int(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per task."""
     parser = argparse.ArgumentParser(
-        prog="simotui", description="A terminal console for the Simotel PBX HTTP API v4."
+        prog="simotui",
+        description="A terminal console for the Simotel PBX HTTP API v4.",
+        epilog="Exit codes: 0 ok, 1 other failure, 2 usage, 3 configuration, 4 credentials or "
+        "permission refused, 5 unreachable or timed out, 6 API error, 7 call not answered "
+        "(originate --wait), 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"simotui {__version__}")
     console = parser.add_argument_group(
         "console",
-        "With no COMMAND, open the console: on the built-in simulator (--demo) or on a "
-        "real Simotel (--url). The password and API key come from SIMOTUI_PASSWORD and "
-        "SIMOTUI_API_KEY, or a hidden prompt; never from the command line.",
+        "With no COMMAND, open the console: on the built-in simulator (--demo), or on a Simotel "
+        "named by --url, --profile, SIMOTUI_URL, SIMOTUI_PROFILE or the config's default_profile. "
+        "Secrets come from the profile, SIMOTUI_PASSWORD and SIMOTUI_API_KEY, or a hidden prompt; "
+        "never from the command line.",
     )
     target = console.add_mutually_exclusive_group()
     target.add_argument("--demo", action="store_true", help="run on a built-in simulator with history")
-    target.add_argument("--url", help="base URL of a Simotel, e.g. https://pbx.example.com")
-    console.add_argument(
-        "--username",
-        default=os.environ.get("SIMOTUI_USERNAME", ""),
-        help="API account username (or SIMOTUI_USERNAME)",
+    target.add_argument(
+        "--url", default=argparse.SUPPRESS, help="base URL of a Simotel, e.g. https://pbx.example.com"
     )
-    console.add_argument(
-        "--auth",
-        choices=("basic", "key", "both"),
-        default="both",
-        help="authentication the API account uses (default both)",
-    )
-    console.add_argument("--timezone", default="Asia/Tehran", help="PBX time zone (default Asia/Tehran)")
-    console.add_argument(
-        "--poll-interval",
-        type=_positive_float,
-        default=3.0,
-        help="seconds between polls of tracked calls (default 3)",
-    )
-    console.add_argument("--insecure", action="store_true", help="skip TLS certificate verification")
-    console.add_argument("--ca-bundle", help="CA bundle to verify the server's certificate with")
+    add_connection_options(console)
     console.add_argument("--speed", type=_positive_float, default=1.0, help=argparse.SUPPRESS)
     console.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_sim(commands)
+    parent = connection_parent()
+    for module in SUBCOMMANDS:
+        module.register(commands, parent)
+    return parser
 
+
+def _add_sim(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sim = commands.add_parser(
         "sim",
         help="run the Simotel v4 simulator in the foreground",
@@ -106,19 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="authentication the account accepts (default both)",
     )
     sim.add_argument("--timezone", default="Asia/Tehran", help="PBX time zone (default Asia/Tehran)")
-
-    ping = commands.add_parser(
-        "ping",
-        help="check that a Simotel server answers and accepts the credentials",
-        description="Ping a Simotel server. The password and API key come from SIMOTUI_PASSWORD "
-        "and SIMOTUI_API_KEY, or a hidden prompt; never from the command line.",
+    sim.add_argument(
+        "--component-api-url",
+        metavar="URL",
+        help="web service the demo dialplan's API component calls (a bridge responder); "
+        "credentials in the URL are sent as HTTP Basic",
     )
-    ping.add_argument("--url", required=True, help="base URL, e.g. https://pbx.example.com")
-    ping.add_argument("--username", default=os.environ.get("SIMOTUI_USERNAME", ""))
-    ping.add_argument("--auth", choices=("basic", "key", "both"), default="both")
-    ping.add_argument("--timeout", type=_positive_float, default=10.0)
-    ping.add_argument("--insecure", action="store_true", help="skip TLS certificate verification")
-    return parser
+    sim.set_defaults(run=_run_sim)
 
 
 def _run_sim(args: argparse.Namespace) -> int:
@@ -133,95 +134,58 @@ def _run_sim(args: argparse.Namespace) -> int:
         api_key=args.api_key,
         auth_mode=args.auth,
         timezone=args.timezone,
+        component_api_url=args.component_api_url,
     )
     serve(config, host=args.host, port=args.port)
-    return 0
-
-
-def _secret_from_env_or_prompt(variable: str, prompt: str) -> str:
-    value = os.environ.get(variable)
-    if value:
-        return value
-    if not sys.stdin.isatty():
-        raise SimotuiError(f"set {variable}: there is no terminal to ask for the {prompt.lower()}")
-    return getpass.getpass(f"{prompt}: ")
-
-
-def _credentials(args: argparse.Namespace) -> Credentials:
-    from simotui.api import Credentials
-    from simotui.secret import Secret
-
-    password = api_key = None
-    if args.auth in ("basic", "both"):
-        password = Secret(_secret_from_env_or_prompt("SIMOTUI_PASSWORD", "Password"))
-    if args.auth in ("key", "both"):
-        api_key = Secret(_secret_from_env_or_prompt("SIMOTUI_API_KEY", "API key"))
-    return Credentials(args.auth, args.username, password, api_key)
+    return ExitCode.OK
 
 
 def _run_console(args: argparse.Namespace) -> int:
-    from simotui.settings import Settings
-
-    verify: bool | str = args.ca_bundle or not args.insecure
-    settings = Settings(
-        base_url=args.url,
-        credentials=_credentials(args),
-        profile="cli",
-        verify=verify,
-        pbx_timezone=args.timezone,
-        poll_interval=args.poll_interval,
-    )
+    connection = connect(args, with_hooks=True)
     from simotui.ui.app import make_app
 
-    make_app(settings).run()
-    return 0
+    make_app(connection.settings).run()
+    return ExitCode.OK
 
 
 def _run_console_demo(args: argparse.Namespace) -> int:
     from simotui.demo import demo_settings
     from simotui.ui.app import make_app
 
+    interval = getattr(args, "poll_interval", DEFAULT_POLL_INTERVAL) or None
     print("simotui: starting the demo simulator…", file=sys.stderr)
-    with demo_settings(seed=args.seed, speed=args.speed, poll_interval=args.poll_interval) as settings:
+    with demo_settings(seed=args.seed, speed=args.speed, poll_interval=interval) as settings:
         make_app(settings).run()
-    return 0
+    return ExitCode.OK
 
 
-def _run_ping(args: argparse.Namespace) -> int:
-    from simotui.api import SimotelClient
-
-    credentials = _credentials(args)
-
-    async def ping() -> float:
-        async with SimotelClient(
-            args.url, credentials, timeout=args.timeout, verify=not args.insecure
-        ) as client:
-            return await client.setting.ping()
-
-    elapsed = asyncio.run(ping())
-    print(f"{args.url}: pong in {elapsed * 1000:.0f} ms")
-    return 0
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    run = getattr(args, "run", None)
+    if run is not None:
+        code: int = run(args)
+        return code
+    if args.demo:
+        return _run_console_demo(args)
+    if not has_target(load_config(), overrides_from(args), os.environ):
+        parser.print_help()
+        return ExitCode.USAGE
+    return _run_console(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``simotui`` script; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    runners = {"sim": _run_sim, "ping": _run_ping}
-    if args.command is None:
-        if args.demo:
-            runner = _run_console_demo
-        elif args.url:
-            runner = _run_console
-        else:
-            parser.print_help()
-            return 2
-    else:
-        runner = runners[args.command]
     try:
-        return runner(args)
+        return _run(parser, args)
     except SimotuiError as exc:
         print(f"simotui: {exc.title}: {exc.message}", file=sys.stderr)
-        return 1
+        return exit_code_for(exc)
     except KeyboardInterrupt:
-        return 130
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`| head`): not an error of ours. Point stdout at nothing so the
+        # interpreter's final flush does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return ExitCode.OK

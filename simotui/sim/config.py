@@ -7,6 +7,9 @@ from datetime import datetime
 from typing import Literal
 
 AuthMode = Literal["basic", "key", "both"]
+ComponentKind = Literal["exten", "trunk"]
+ComponentStyle = Literal["g", "rest"]
+ComponentMethod = Literal["POST", "GET"]
 
 
 @dataclass
@@ -35,6 +38,18 @@ class SimConfig:
     """Extension of generated call recordings (``simotel.ini [cdr] record_file_format``)."""
     missing_service_spelling: Literal["does", "dose"] = "does"
     """Spelling of the 501 message: ``does`` (English docs) or ``dose`` (Persian docs)."""
+    component_api_url: str | None = None
+    """Web service of the demo dialplan's API component (``simotui sim --component-api-url``);
+    ``None`` leaves it unconfigured, so bridged campaign calls end after the first party answers.
+    Credentials in the URL (``http://user:pass@host/``) are sent as HTTP Basic."""
+    component_kind: ComponentKind = "exten"
+    """Whether that component is an Exten API or a Trunk API component."""
+    component_style: ComponentStyle = "g"
+    """G posts to the URL itself; Rest appends ``/ExtenAPI`` or ``/TrunkAPI``."""
+    component_method: ComponentMethod = "POST"
+    """POST sends a JSON body; GET sends the same fields as query parameters."""
+    component_timeout: float = 1.0
+    """Real seconds the component waits for an answer (``client_api_caller_timeout``)."""
 
 
 @dataclass

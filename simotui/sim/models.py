@@ -7,6 +7,7 @@ quirks except which optional fields a Mongo document may simply lack (``None`` =
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 #: One ``route[]`` step: (component type, component name, duration seconds, end time).
 RouteStep = tuple[str, str, float, float]
@@ -184,6 +185,49 @@ class Context:
     outgoing_route: str | None
     trunk: str | None
     record_pstn: bool = False
+
+
+#: What an Autodialer Route row leads to when it names no API component: the campaign's announcement.
+ANNOUNCEMENT_OUTPUT = "Announcement"
+
+
+@dataclass(slots=True)
+class ApiComponent:
+    """An Exten API / Trunk API dialplan component and the web service it asks (§5.8, §7.4)."""
+
+    name: str
+    kind: Literal["exten", "trunk"] = "exten"
+    url: str | None = None
+    """The web service; ``None`` = not configured (every call through it fails)."""
+    style: Literal["g", "rest"] = "g"
+    """G sends to ``url`` itself; Rest appends ``/ExtenAPI`` or ``/TrunkAPI``."""
+    method: Literal["POST", "GET"] = "POST"
+    timeout: float = 1.0
+    """Real seconds (``simotel.ini [client_api_service] client_api_caller_timeout``)."""
+    context: str = "main_routing"
+    """Where an Exten API answer that is not an extension is dialled (its Outgoing Route's trunk)."""
+
+
+@dataclass(slots=True)
+class AutodialerRoute:
+    """An Autodialer Route dialplan component: answered campaign calls enter it by ``context``."""
+
+    name: str
+    context: str
+    rows: list[tuple[str, str]]
+    """(row text, output) in order; the text ``any`` matches every ``interface_text``."""
+
+    def output_for(self, interface_text: str) -> str | None:
+        """The output of the row whose text equals ``interface_text``, else of the first ``any`` row."""
+        text = interface_text.strip()
+        if text:
+            for row_text, output in self.rows:
+                if row_text == text:
+                    return output
+        for row_text, output in self.rows:
+            if row_text == "any":
+                return output
+        return None
 
 
 @dataclass(slots=True)

@@ -17,9 +17,12 @@ from collections.abc import Iterable
 
 from simotui.sim.dates import parse_local
 from simotui.sim.models import (
+    ANNOUNCEMENT_OUTPUT,
     AgentSession,
     Announcement,
+    ApiComponent,
     AttemptInfo,
+    AutodialerRoute,
     Campaign,
     CampaignReport,
     CdrRecord,
@@ -80,6 +83,17 @@ TRUNKS: dict[str, tuple[str, str, str]] = {
     "t1541": ("192.168.51.30", "1541", "1541"),
     "trunk_name_new": ("192.168.1.10", "3591011020", "3591011020"),
 }
+
+#: The seeded trunk manager (the documented one), open every hour of every day.
+DEMO_TRUNK_MANAGER_ID = "5ec63107ce4f6d12c43e250f"
+#: ``interface_context`` of a "call originate via campaign" (§5.8): the demo Autodialer Route.
+BRIDGE_CONTEXT = "simotui"
+#: ``interface_text`` whose row leads to the demo API component.
+BRIDGE_TEXT = "bridge"
+#: ``interface_text`` whose row plays the campaign's announcement instead.
+ANNOUNCE_TEXT = "announce"
+#: Name of the demo API component (Exten API or Trunk API, per ``SimConfig.component_kind``).
+BRIDGE_COMPONENT = "simotui-bridge"
 
 #: Persian-looking caller numbers used by the history generator (prefix -> digits to add).
 PSTN_PREFIXES = ("0912", "0915", "0935", "0936", "0937", "0919", "021", "0513", "031")
@@ -153,9 +167,11 @@ def seed_directory(pbx: SimulatedPbx) -> None:
     ):
         pbx.contexts[ctx.name] = ctx
 
+    seed_dialplan(pbx)
+
     all_hours = [str(h) for h in range(24)]
     tm = TrunkManager(
-        oid="5ec63107ce4f6d12c43e250f",
+        oid=DEMO_TRUNK_MANAGER_ID,
         title="autodialer",
         trunk_oid=pbx.trunks["Cisco"].oid,
         date=j("1399-03-01 12:13:03"),
@@ -226,6 +242,29 @@ def seed_directory(pbx: SimulatedPbx) -> None:
     ]
     for oid, name, date, nums in groups:
         pbx.groups[oid] = Group(oid, name, "", nums, date)
+
+
+def seed_dialplan(pbx: SimulatedPbx) -> None:
+    """The demo Autodialer Route (context ``simotui``) and the API component it leads to.
+
+    Rows: ``bridge`` → the API component, ``announce`` → the campaign's announcement,
+    ``any`` → the API component (so an empty ``interface_text`` bridges too).
+    """
+    config = pbx.config
+    component = ApiComponent(
+        name=BRIDGE_COMPONENT,
+        kind=config.component_kind,
+        url=config.component_api_url or None,
+        style=config.component_style,
+        method=config.component_method,
+        timeout=config.component_timeout,
+    )
+    pbx.api_components[component.name] = component
+    pbx.autodialer_routes[BRIDGE_CONTEXT] = AutodialerRoute(
+        name="simotui-autodialer",
+        context=BRIDGE_CONTEXT,
+        rows=[(BRIDGE_TEXT, component.name), (ANNOUNCE_TEXT, ANNOUNCEMENT_OUTPUT), ("any", component.name)],
+    )
 
 
 # --------------------------------------------------------------------------- CDR doc records

@@ -24,9 +24,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from simotui.sim.build import build_pbx
+from simotui.sim.components import redact
 from simotui.sim.config import SimConfig, SimSettings
 from simotui.sim.services import FileNotFound, FileReply, Reply, resolve
 from simotui.sim.state import OperationFailed, SimulatedPbx
+from simotui.sim.ticker import Ticker
 
 log = logging.getLogger(__name__)
 
@@ -228,6 +230,7 @@ class SimulatorHandle:
         server: uvicorn.Server,
         thread: threading.Thread,
         sock: socket.socket,
+        ticker: Ticker | None = None,
     ) -> None:
         """Wrap the pieces ``start_simulator`` built."""
         self.url = url
@@ -237,8 +240,14 @@ class SimulatorHandle:
         self._server = server
         self._thread = thread
         self._sock = sock
+        self._ticker = ticker
         self._stopped = False
         self._stop_lock = threading.Lock()
+
+    @property
+    def ticker(self) -> Ticker | None:
+        """The background ticker (None when the handle was built without one)."""
+        return self._ticker
 
     @property
     def api_url(self) -> str:
@@ -246,12 +255,14 @@ class SimulatorHandle:
         return f"{self.url}/api/v4"
 
     def stop(self) -> None:
-        """Stop uvicorn and join its thread (safe to call more than once)."""
+        """Stop uvicorn and the ticker and join their threads (safe to call more than once)."""
         with self._stop_lock:
             if self._stopped:
                 return
             self._stopped = True
         self._server.should_exit = True
+        if self._ticker is not None:
+            self._ticker.stop()
         self._thread.join(timeout=10)
         self._sock.close()
 
@@ -284,7 +295,10 @@ def _url(host: str, port: int) -> str:
 def start_simulator(
     config: SimConfig | None = None, host: str = "127.0.0.1", port: int = 0
 ) -> SimulatorHandle:
-    """Build a PBX, serve it with uvicorn in a daemon thread, return once it accepts connections."""
+    """Build a PBX, serve it with uvicorn in a daemon thread, return once it accepts connections.
+
+    A ticker thread keeps the virtual clock moving and makes API component calls (§5.8).
+    """
     config = config or SimConfig()
     pbx = build_pbx(config)
     settings = SimSettings.from_config(config)
@@ -306,7 +320,9 @@ def start_simulator(
             sock.close()
             raise RuntimeError("the Simotel simulator did not start")
         time.sleep(0.01)
-    return SimulatorHandle(_url(host, real_port), pbx, settings, requests, server, thread, sock)
+    ticker = Ticker(pbx)
+    ticker.start()
+    return SimulatorHandle(_url(host, real_port), pbx, settings, requests, server, thread, sock, ticker)
 
 
 def banner(config: SimConfig, url: str) -> str:
@@ -345,10 +361,22 @@ def banner(config: SimConfig, url: str) -> str:
             f"  seed:      {config.seed}",
             f"  speed:     {config.speed}x virtual time",
             f"  history:   {config.history} past CDRs",
+            _component_line(config),
             "Try an originate (557 rings, then 552):",
             f"  {curl}",
             "Press Ctrl-C to stop.",
         ]
+    )
+
+
+def _component_line(config: SimConfig) -> str:
+    if not config.component_api_url:
+        return "  bridge:    API component not configured (campaign calls to context simotui end unbridged)"
+    kind = "Exten API" if config.component_kind == "exten" else "Trunk API"
+    return (
+        f"  bridge:    {kind} -> {redact(config.component_api_url)} "
+        f"({config.component_method}, {config.component_style.upper()} style, "
+        f"{config.component_timeout:g} s timeout)"
     )
 
 
@@ -361,9 +389,12 @@ def serve(config: SimConfig, host: str = "127.0.0.1", port: int = 8800) -> None:
     real_port = int(sock.getsockname()[1])
     print(banner(config, _url(host, real_port)), flush=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", server_header=False))
+    ticker = Ticker(pbx)
+    ticker.start()
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
         pass
     finally:
+        ticker.stop()
         sock.close()

@@ -1,9 +1,16 @@
 """SimulatedPbx: directory, virtual-time event heap, originate call engine and autodialer.
 
 Nothing here runs in the background. Every change is an event on a heap keyed by virtual
-time; ``sync()`` (called before each HTTP request) processes, in time order, every event
-due by ``clock.now()``. Handlers read the event's own time from ``self.now``, so a
-request that arrives after a long pause still stores rows stamped with the right times.
+time; ``sync()`` (called before each HTTP request, and by the server's ticker) processes, in
+time order, every event due by ``clock.now()``. Handlers read the event's own time from
+``self.now``, so a request that arrives after a long pause still stores rows stamped with
+the right times.
+
+The one outward call, an Exten API / Trunk API component asking a web service where to
+send an answered campaign call (§5.8), is only queued by the event handlers: it must not be
+made under ``lock`` (it would stall every request for up to its timeout).
+``run_component_calls()`` (the ticker's job, or a test's) makes the queued calls outside the
+lock and applies each answer under it, at the virtual time the answer arrived.
 """
 
 from __future__ import annotations
@@ -14,18 +21,32 @@ import random
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+import httpx
+
 from simotui.sim.clock import VirtualClock
+from simotui.sim.components import (
+    APP_NAMES,
+    ROUTE_STEPS,
+    ComponentCall,
+    ComponentReply,
+    perform,
+    redact,
+    target_url,
+)
 from simotui.sim.config import SimConfig
 from simotui.sim.dates import local, next_hour
 from simotui.sim.ids import CallIdFactory, ObjectIdFactory, originated_call_id
 from simotui.sim.models import (
     AgentSession,
     Announcement,
+    ApiComponent,
     AttemptInfo,
+    AutodialerRoute,
     Campaign,
     CampaignReport,
     CdrRecord,
@@ -49,6 +70,10 @@ REPORT_LAG = 2.0
 CAMPAIGN_RING_TIMEOUT = 30
 #: How long a failed originate spool takes to be written as an ``OutgoingSpoolFailed`` row.
 SPOOL_FAIL_DELAY = 1.0
+#: How long an answered campaign call stays up after its API component failed to route it.
+COMPONENT_HANGUP_DELAY = 1.0
+#: At most this many component calls run at once (Simotel asks for each call independently).
+COMPONENT_WORKERS = 8
 
 OK_MESSAGE = "Requested operation is done successfully"
 FAILED_MESSAGE = "Requested operation failed"
@@ -140,6 +165,37 @@ class CampaignRun:
 
 
 @dataclass(frozen=True)
+class _Answered:
+    """A campaign call whose first party answered into an API component."""
+
+    campaign_id: str
+    trunk_manager_id: str
+    number: str
+    attempt: int
+    dialled_at: float
+    answered_at: float
+    wait: int
+    channel: str
+    repeat: int
+    interface_text: str
+    first_trunk: str | None
+    """Trunk the first party was dialled through (the trunk manager's)."""
+    route: AutodialerRoute
+    component: ApiComponent
+
+
+@dataclass
+class _Bridge:
+    """One component call in flight, with what is needed to finish the campaign attempt."""
+
+    answered: _Answered
+    call: ComponentCall
+    component: ApiComponent
+    """A copy taken when the call was queued, so later edits do not affect it."""
+    sequence: int
+
+
+@dataclass(frozen=True)
 class _Attempt:
     campaign_id: str
     trunk_manager_id: str
@@ -197,6 +253,15 @@ class SimulatedPbx:
         self.originated: dict[str, OriginatedCall] = {}
         self.campaign_runs: dict[str, CampaignRun] = {}
         self.campaign_answer_handler: CampaignAnswerHandler = play_announcement
+        # dialplan: Autodialer Route components by context, API components by name
+        self.autodialer_routes: dict[str, AutodialerRoute] = {}
+        self.api_components: dict[str, ApiComponent] = {}
+        self.component_calls: list[ComponentCall] = []
+        """Every API component call, in the order the calls reached the component."""
+        self.component_ready = threading.Event()
+        """Set when a component call is queued (wakes the server's ticker)."""
+        self._component_queue: deque[_Bridge] = deque()
+        self._components_in_flight = 0
         self._events: list[tuple[float, int, Callable[[], None]]] = []
         self._event_seq = itertools.count()
         self._start_tokens: dict[str, int] = {}
@@ -237,6 +302,11 @@ class SimulatedPbx:
     def pending_events(self) -> int:
         """How many events are still scheduled."""
         return len(self._events)
+
+    def next_event_at(self) -> float | None:
+        """Virtual time of the earliest scheduled event, if any."""
+        with self.lock:
+            return self._events[0][0] if self._events else None
 
     # ------------------------------------------------------------- directory
     @property
@@ -644,6 +714,27 @@ class SimulatedPbx:
             plan = plan_leg(self.seed, "autodialer", number, self.users, timeout=CAMPAIGN_RING_TIMEOUT)
         if plan.outcome is Outcome.ANSWER:
             answered = t + plan.ring
+            routed = self._campaign_component(campaign)
+            if routed is not None:
+                route, component = routed
+                answered_call = _Answered(
+                    campaign_id=campaign.oid,
+                    trunk_manager_id=tm.oid if tm is not None else "",
+                    number=number,
+                    attempt=attempt,
+                    dialled_at=t,
+                    answered_at=answered,
+                    wait=plan.ring,
+                    channel=channel,
+                    repeat=campaign.repeat,
+                    interface_text=campaign.interface_text,
+                    first_trunk=trunk.name if trunk is not None else None,
+                    route=route,
+                    component=component,
+                )
+                # The attempt ends when the bridged call does, which depends on the web service.
+                self.schedule(answered, lambda: self._reach_component(answered_call))
+                return
             billsec = self.on_campaign_answered(campaign, number, answered)
             end, disposition, wait = answered + billsec, "ANSWERED", plan.ring
         elif plan.outcome is Outcome.NO_ANSWER:
@@ -670,6 +761,250 @@ class SimulatedPbx:
     def on_campaign_answered(self, campaign: Campaign, number: str, answered_at: float) -> int:
         """Seam for what an answered campaign call does next; returns its billsec."""
         return self.campaign_answer_handler(self, campaign, number, answered_at)
+
+    # ------------------------------------------------ API components (§5.8)
+    def _campaign_component(self, campaign: Campaign) -> tuple[AutodialerRoute, ApiComponent] | None:
+        """The Autodialer Route and API component an answered call of ``campaign`` goes to."""
+        if not campaign.interface_context:
+            return None
+        route = self.autodialer_routes.get(campaign.interface_context)
+        if route is None:
+            return None
+        output = route.output_for(campaign.interface_text)
+        component = self.api_components.get(output) if output is not None else None
+        if component is None:
+            return None
+        return route, component
+
+    def _reach_component(self, answered: _Answered) -> None:
+        """The first party answered: queue the component's question (never asked under the lock)."""
+        component = replace(answered.component)
+        unique_id, sequence = self.call_ids.cuid(self.now)
+        fields = {
+            "src": answered.number,
+            "dst": answered.interface_text or answered.route.context,
+            "data": "",
+            "unique_id": unique_id,
+            "app_name": APP_NAMES[component.kind],
+        }
+        call = ComponentCall(
+            component=component.name,
+            kind=component.kind,
+            method=component.method,
+            url=redact(target_url(component)) if component.url else "",
+            request=fields,
+            campaign_id=answered.campaign_id,
+            number=answered.number,
+            queued_at=self.now,
+        )
+        self.component_calls.append(call)
+        bridge = _Bridge(answered, call, component, sequence)
+        if not component.url:
+            self._apply_component_reply(bridge, ComponentReply("unconfigured", error="no URL configured"))
+            return
+        self._component_queue.append(bridge)
+        self.component_ready.set()
+
+    def pending_component_calls(self) -> int:
+        """Component calls queued or in flight (answers not applied yet)."""
+        with self.lock:
+            return len(self._component_queue) + self._components_in_flight
+
+    def run_component_calls(self, client: httpx.Client | None = None) -> int:
+        """Make every queued component call, outside the lock; returns how many were made.
+
+        Each answer is applied under the lock at the virtual time it arrived. ``client``
+        is reused when given (the ticker keeps one); otherwise one is opened for the batch.
+        """
+        with self.lock:
+            batch = list(self._component_queue)
+            self._component_queue.clear()
+            self._components_in_flight += len(batch)
+            for bridge in batch:
+                bridge.call.state = "calling"
+        if not batch:
+            return 0
+        http = client if client is not None else httpx.Client()
+        try:
+            if len(batch) == 1:
+                self._finish_component_call(
+                    batch[0], perform(http, batch[0].component, batch[0].call.request)
+                )
+            else:
+                workers = min(COMPONENT_WORKERS, len(batch))
+                with ThreadPoolExecutor(workers, thread_name_prefix="simotel-component") as pool:
+                    futures = {pool.submit(perform, http, b.component, b.call.request): b for b in batch}
+                    for future in as_completed(futures):
+                        self._finish_component_call(futures[future], future.result())
+        finally:
+            if client is None:
+                http.close()
+        return len(batch)
+
+    def _finish_component_call(self, bridge: _Bridge, reply: ComponentReply) -> None:
+        with self.lock:
+            self._components_in_flight -= 1
+            self.sync()
+            self._apply_component_reply(bridge, reply)
+
+    def _apply_component_reply(self, bridge: _Bridge, reply: ComponentReply) -> None:
+        """Record the answer, then dial the second party or hang up (at ``self.now``)."""
+        t = self.now
+        call = bridge.call
+        call.state = "done"
+        call.outcome = reply.outcome
+        call.status_code = reply.status_code
+        call.response = reply.response
+        call.error = reply.error
+        call.real_seconds = reply.real_seconds
+        call.answered_at = t
+        if reply.outcome != "bridged" or reply.extension is None:
+            # Simotel has nowhere to send the call: it hangs up on the first party, who did
+            # answer (ANSWERED, short billsec), and no CDR of a second leg is written.
+            self._end_answered_attempt(bridge.answered, t + COMPONENT_HANGUP_DELAY)
+            return
+        call.extension = reply.extension
+        call.trunk = reply.trunk
+        call.call_limit = reply.call_limit
+        self._dial_bridged_leg(bridge, reply.extension, reply.trunk, reply.call_limit)
+
+    def _end_answered_attempt(self, answered: _Answered, end: float) -> None:
+        result = _Attempt(
+            campaign_id=answered.campaign_id,
+            trunk_manager_id=answered.trunk_manager_id,
+            number=answered.number,
+            attempt=answered.attempt,
+            dialled_at=answered.dialled_at,
+            ended_at=end,
+            disposition="ANSWERED",
+            billsec=max(1, int(end - answered.answered_at)),
+            wait=answered.wait,
+            channel=answered.channel,
+            repeat=answered.repeat,
+        )
+        self.schedule(end, lambda: self._campaign_attempt_ended(result))
+
+    def _dial_bridged_leg(
+        self, bridge: _Bridge, extension: str, trunk_name: str | None, limit: int | None
+    ) -> None:
+        """Dial the party the component named and schedule the end of the whole call."""
+        t = self.now
+        answered = bridge.answered
+        component = bridge.component
+        via_trunk: str | None = None
+        reachable = True
+        if component.kind == "trunk":
+            trunk = self.find_trunk(trunk_name or "")
+            reachable = trunk is not None and trunk.active == "yes"
+            via_trunk = trunk.name if trunk is not None else trunk_name
+        elif extension not in self.users and is_pstn(extension):
+            ctx = self.contexts.get(component.context)
+            via_trunk = ctx.trunk if ctx is not None and ctx.outgoing_route is not None else None
+            reachable = via_trunk is not None
+        plan = plan_leg(
+            self.seed, answered.number, extension, self.users, timeout=DEFAULT_TIMEOUT, call_limit=limit
+        )
+        if not reachable:
+            plan = LegPlan(Outcome.FAIL, 0, 0)
+        callee_answered: float | None = None
+        if plan.outcome is Outcome.ANSWER:
+            callee_answered = t + plan.ring
+            end, disposition = callee_answered + plan.talk, "ANSWERED"
+        elif plan.outcome is Outcome.NO_ANSWER:
+            end, disposition = t + plan.ring, "NO ANSWER"
+        elif plan.outcome is Outcome.BUSY:
+            end, disposition = t + plan.ring, "BUSY"
+        else:
+            end, disposition = t + 1, "FAILED"
+        bridge.call.second_disposition = disposition
+
+        def finished() -> None:
+            record = self._bridged_cdr(bridge, extension, via_trunk, disposition, callee_answered, end)
+            self.store_cdr(record)
+            bridge.call.cdr_id = record.oid
+
+        self.schedule(end, finished)
+        self._end_answered_attempt(answered, end)
+
+    def _bridged_cdr(
+        self,
+        bridge: _Bridge,
+        extension: str,
+        via_trunk: str | None,
+        disposition: str,
+        callee_answered: float | None,
+        end: float,
+    ) -> CdrRecord:
+        """The CDR of the second leg: ``cuid`` is the ``unique_id`` the component was sent."""
+        answered = bridge.answered
+        component = bridge.component
+        call = bridge.call
+        unique_id = call.unique_id
+        dialled = disposition != "FAILED"
+        rng = leg_rng(self.seed, unique_id, "route")
+        t = answered.answered_at + round(rng.uniform(0.01, 0.05), 6)
+        route: list[RouteStep] = [
+            ("AutodialerRoute", answered.route.name, round(t - answered.answered_at, 6), t)
+        ]
+        reached = call.answered_at if call.answered_at is not None else t
+        route.append((ROUTE_STEPS[component.kind], component.name, round(max(0.0, reached - t), 6), reached))
+        callee_is_ext = extension in self.users and via_trunk is None
+        if dialled and callee_is_ext:
+            route.append(("Extension", "Extension", round(end - reached, 6), end))
+            dstchannel = self.call_ids.channel(extension)
+            lastdata = f"SIP/{extension},{DEFAULT_TIMEOUT},TtKk"
+        elif dialled and via_trunk is not None:
+            route.append(("Trunk", via_trunk, round(end - reached, 6), end))
+            dstchannel = self.call_ids.channel(via_trunk)
+            lastdata = f"SIP/{via_trunk}/{extension},{DEFAULT_TIMEOUT},TtKk"
+        else:
+            dstchannel, lastdata = "", ""
+        caller_is_ext = answered.number in self.users
+        record_file: str | None = None
+        if disposition == "ANSWERED":
+            users = (self.users.get(answered.number), self.users.get(extension))
+            ctx = self.contexts.get(component.context)
+            records = any(u is not None and u.call_record == "yes" for u in users) or (
+                component.kind == "exten" and via_trunk is not None and ctx is not None and ctx.record_pstn
+            )
+            if records:
+                record_file = self.recording_name(answered.dialled_at, unique_id)
+        hangup: str | None = None
+        if disposition == "ANSWERED":
+            hangup = "callee" if rng.random() < 0.5 else "caller"
+        connect = callee_answered if callee_answered is not None else end
+        outgoing_point: str | None = None
+        if via_trunk is not None and dialled:
+            outgoing_point = via_trunk
+        elif not caller_is_ext:
+            outgoing_point = answered.first_trunk  # the first party was reached through it
+        return CdrRecord(
+            oid=self.new_oid(end),
+            type="local" if caller_is_ext and callee_is_ext else "outgoing",
+            cuid=unique_id,
+            uniqueid=unique_id,
+            clid=f'"" <{answered.number}>',
+            src=answered.number,
+            dst=extension,
+            dcontext=answered.route.context,
+            channel=answered.channel,
+            dstchannel=dstchannel,
+            lastapp="Dial" if dialled else "Hangup",
+            lastdata=lastdata,
+            start=answered.dialled_at,
+            answer=callee_answered,
+            duration=int(end - answered.dialled_at),
+            billsec=int(end - callee_answered) if callee_answered is not None else 0,
+            wait=int(connect - answered.dialled_at),
+            disposition=disposition,
+            sequence=bridge.sequence,
+            starttime=answered.answered_at,
+            endtime=end,
+            outgoing_point=outgoing_point,
+            route=route,
+            hangup=hangup,
+            record=record_file,
+        )
 
     def _campaign_attempt_ended(self, attempt: _Attempt) -> None:
         run = self.campaign_runs.get(attempt.campaign_id)

@@ -1,0 +1,142 @@
+"""``simotui campaign-report``: autodialer report rows (one per campaign number), every page."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable
+from datetime import UTC, datetime, tzinfo
+
+from simotui.api.models import CampaignReportQuery, CampaignReportRow, Page, Pagination
+from simotui.commands.cdr import WHEN_HELP
+from simotui.commands.common import (
+    Connection,
+    CsvWriter,
+    ExitCode,
+    JsonArrayWriter,
+    add_format_options,
+    cell,
+    connect,
+    each_page,
+    parse_moment,
+    positive_int,
+    say,
+)
+
+# Report rows carry their dial time in ``date``.
+OLDEST_FIRST = {"date": 1}
+CSV_FIELDS = (
+    "id",
+    "campaign_id",
+    "campaign",
+    "number",
+    "disposition",
+    "status",
+    "tries",
+    "billsec",
+    "wait",
+    "dialled_at",
+    "last_cause",
+    "last_cause_text",
+)
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
+) -> None:
+    """Add ``campaign-report``."""
+    parser = commands.add_parser(
+        "campaign-report",
+        parents=[parent],
+        help="autodialer report rows, all pages",
+        description="Search autodialer reports (autodialer/reports/search): one row per campaign number "
+        "with its tries, every page as it arrives, oldest first. Dates are optional. --json prints "
+        "a JSON array of the rows as the server sent them, --csv one row each, otherwise a table.",
+    )
+    parser.add_argument("--campaign-id", default="", help="the campaign's id")
+    parser.add_argument("--number", default="", help="the dialled number (substring unless --exact)")
+    parser.add_argument("--disposition", default="", help="ANSWERED, BUSY, NO ANSWER, ...")
+    parser.add_argument("--since", help=f"first minute: {WHEN_HELP}")
+    parser.add_argument("--until", help=f"last minute: {WHEN_HELP}")
+    parser.add_argument("--exact", action="store_true", help="match the filters exactly")
+    parser.add_argument("--limit", type=positive_int, help="stop after N rows")
+    add_format_options(parser, "report rows")
+    parser.set_defaults(run=run)
+
+
+def report_query(args: argparse.Namespace, tz: tzinfo, now: datetime) -> CampaignReportQuery:
+    """The query the flags describe."""
+    return CampaignReportQuery(
+        campaign_id=args.campaign_id,
+        number=args.number,
+        disposition=args.disposition,
+        date_from=parse_moment(args.since, tz, now, end=False) if args.since else None,
+        date_to=parse_moment(args.until, tz, now, end=True) if args.until else None,
+        alike=not args.exact,
+    )
+
+
+def csv_row(row: CampaignReportRow, tz: tzinfo) -> list[str]:
+    """One CSV row, in CSV_FIELDS order."""
+    last = row.tries[-1] if row.tries else None
+    values = (
+        row.id,
+        row.campaign_id,
+        row.campaign,
+        row.number,
+        row.disposition,
+        row.status,
+        row.try_count,
+        row.billsec,
+        row.wait,
+        row.dialled_at,
+        last.cause if last else None,
+        last.cause_text if last else None,
+    )
+    return [cell(value, tz) for value in values]
+
+
+def table_row(row: CampaignReportRow, tz: tzinfo) -> str:
+    """One line of the human-readable table."""
+    when = f"{row.dialled_at.astimezone(tz):%Y-%m-%d %H:%M}" if row.dialled_at else "-" * 16
+    disposition = str(row.disposition or "-")
+    return (
+        f"{when}  {row.campaign[:20]:<20}  {row.number:<13}  {disposition:<10} "
+        f"tries {row.try_count:>2}  {row.billsec:>5}s"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Search and print."""
+    connection = connect(args)
+    return asyncio.run(_report(args, connection))
+
+
+async def _report(args: argparse.Namespace, connection: Connection) -> int:
+    tz = connection.tz
+    query = report_query(args, tz, datetime.now(UTC))
+    json_out = JsonArrayWriter(sys.stdout) if args.json else None
+    csv_out = CsvWriter(sys.stdout, CSV_FIELDS) if args.csv else None
+    count = 0
+    async with connection.client() as client:
+
+        def fetch(page: Pagination) -> Awaitable[Page[CampaignReportRow]]:
+            return client.autodialer.search_reports(query, page)
+
+        async for page in each_page(
+            fetch, sorting=OLDEST_FIRST, page_size=connection.settings.page_size, limit=args.limit
+        ):
+            count += len(page.records)
+            if json_out is not None:
+                json_out.write_all(row.raw for row in page.records)
+            elif csv_out is not None:
+                csv_out.write_all(csv_row(row, tz) for row in page.records)
+            else:
+                for row in page.records:
+                    print(table_row(row, tz))
+                sys.stdout.flush()
+    if json_out is not None:
+        json_out.close()
+    say(f"simotui: {count} report row{'s' if count != 1 else ''}")
+    return ExitCode.OK

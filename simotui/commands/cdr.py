@@ -1,0 +1,145 @@
+"""``simotui cdr search``: CDRs matching filters, every page, streamed as they arrive."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable
+from datetime import UTC, datetime, tzinfo
+
+from simotui.api.models import Cdr, CdrQuery, Page, Pagination
+from simotui.commands.common import (
+    Connection,
+    CsvWriter,
+    ExitCode,
+    JsonArrayWriter,
+    add_format_options,
+    cell,
+    connect,
+    each_page,
+    parse_moment,
+    positive_int,
+    say,
+)
+from simotui.poller import OLDEST_FIRST
+
+CSV_FIELDS = (
+    "id",
+    "cuid",
+    "type",
+    "start",
+    "starttime",
+    "answer",
+    "endtime",
+    "src",
+    "dst",
+    "clid",
+    "disposition",
+    "duration",
+    "billsec",
+    "wait",
+    "originated_call_id",
+    "record",
+    "entry_point",
+    "outgoing_point",
+    "hangup",
+    "dcontext",
+    "channel",
+    "comment",
+)
+
+WHEN_HELP = "today, yesterday, now, YYYY-MM-DD or 'YYYY-MM-DD HH:MM', in the PBX's time zone"
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
+) -> None:
+    """Add ``cdr search``."""
+    cdr = commands.add_parser("cdr", help="search CDRs", description="Call detail records.")
+    actions = cdr.add_subparsers(dest="cdr_action", metavar="ACTION", required=True)
+    search = actions.add_parser(
+        "search",
+        parents=[parent],
+        help="CDRs matching filters, all pages",
+        description="Search CDRs (reports/cdr/search; by --cuid alone, reports/quick/search) and print "
+        "every page as it arrives, oldest first. Without --since, --until or --cuid: today. "
+        "--json prints a JSON array of the records as the server sent them (streamed; left "
+        "unterminated if an error cuts it short), --csv one row per CDR, otherwise a table.",
+    )
+    search.add_argument("--from", dest="src", default="", help="calling number (substring unless --exact)")
+    search.add_argument("--to", dest="dst", default="", help="called number (substring unless --exact)")
+    search.add_argument("--cuid", default="", help="call unique id")
+    search.add_argument("--since", help=f"first minute: {WHEN_HELP} (default today)")
+    search.add_argument("--until", help=f"last minute: {WHEN_HELP} (default end of today)")
+    search.add_argument("--exact", action="store_true", help="match the filters exactly")
+    search.add_argument("--limit", type=positive_int, help="stop after N records")
+    add_format_options(search, "CDRs")
+    search.set_defaults(run=run_search)
+
+
+def cdr_query(args: argparse.Namespace, tz: tzinfo, now: datetime) -> tuple[CdrQuery, bool]:
+    """The query the flags describe, and whether to send it as a quick search (by cuid alone)."""
+    since = parse_moment(args.since, tz, now, end=False) if args.since else None
+    until = parse_moment(args.until, tz, now, end=True) if args.until else None
+    alike = not args.exact
+    if args.cuid and since is None and until is None:
+        return CdrQuery(src=args.src, dst=args.dst, cuid=args.cuid, alike=alike), True
+    if since is None and until is None:
+        since = parse_moment("today", tz, now, end=False)
+    if since is not None and until is None:
+        until = max(
+            parse_moment("today", tz, now, end=True), parse_moment(f"{since:%Y-%m-%d}", tz, now, end=True)
+        )
+    query = CdrQuery(date_from=since, date_to=until, src=args.src, dst=args.dst, cuid=args.cuid, alike=alike)
+    return query, False
+
+
+def csv_row(cdr: Cdr, tz: tzinfo) -> list[str]:
+    """One CSV row of a CDR, in CSV_FIELDS order."""
+    return [cell(getattr(cdr, name), tz) for name in CSV_FIELDS]
+
+
+def table_row(cdr: Cdr, tz: tzinfo) -> str:
+    """One line of the human-readable table."""
+    start = cdr.start or cdr.starttime
+    when = f"{start.astimezone(tz):%Y-%m-%d %H:%M:%S}" if start else "-" * 19
+    disposition = str(cdr.disposition or "-")
+    return f"{when}  {cdr.src:>13} → {cdr.dst:<13}  {disposition:<10} {cdr.billsec:>5}s  {cdr.cuid}"
+
+
+def run_search(args: argparse.Namespace) -> int:
+    """Search and print."""
+    connection = connect(args)
+    return asyncio.run(_search(args, connection))
+
+
+async def _search(args: argparse.Namespace, connection: Connection) -> int:
+    tz = connection.tz
+    query, quick = cdr_query(args, tz, datetime.now(UTC))
+    json_out = JsonArrayWriter(sys.stdout) if args.json else None
+    csv_out = CsvWriter(sys.stdout, CSV_FIELDS) if args.csv else None
+    count = total = 0
+    async with connection.client() as client:
+        search = client.reports.quick_search if quick else client.reports.cdr_search
+
+        def fetch(page: Pagination) -> Awaitable[Page[Cdr]]:
+            return search(query, page)
+
+        async for page in each_page(
+            fetch, sorting=OLDEST_FIRST, page_size=connection.settings.page_size, limit=args.limit
+        ):
+            total = page.total
+            count += len(page.records)
+            if json_out is not None:
+                json_out.write_all(cdr.raw for cdr in page.records)
+            elif csv_out is not None:
+                csv_out.write_all(csv_row(cdr, tz) for cdr in page.records)
+            else:
+                for cdr in page.records:
+                    print(table_row(cdr, tz))
+                sys.stdout.flush()
+    if json_out is not None:
+        json_out.close()
+    say(f"simotui: {count} CDR{'s' if count != 1 else ''}" + (f" of {total}" if total > count else ""))
+    return ExitCode.OK

@@ -1,0 +1,343 @@
+"""What the scripting subcommands share: connection options, exit codes, dates and output."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import getpass
+import json
+import re
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, tzinfo
+from enum import IntEnum
+from typing import IO, Any, TypeVar
+
+from simotui import paths
+from simotui.api.client import SimotelClient
+from simotui.api.dates import pbx_zone
+from simotui.api.models import Page, Pagination
+from simotui.config import ConfigFile, Overrides, load_config, resolve_settings
+from simotui.errors import (
+    AccessDenied,
+    ApiError,
+    ApiUnavailable,
+    AuthError,
+    ConfigError,
+    ResponseError,
+    SimotuiError,
+)
+from simotui.settings import Settings
+from simotui.store.journal import Journal
+
+T = TypeVar("T")
+
+
+class ExitCode(IntEnum):
+    """The documented exit codes of every subcommand."""
+
+    OK = 0
+    FAILURE = 1
+    """Anything else (a file that cannot be written, the journal ...)."""
+    USAGE = 2
+    """Bad arguments."""
+    CONFIG = 3
+    """The config file, environment or flags cannot be used."""
+    AUTH = 4
+    """The server refused the credentials (401) or the permission (403)."""
+    UNREACHABLE = 5
+    """The server could not be reached or did not answer in time."""
+    API = 6
+    """The server answered with an error, or with something that is not a Simotel answer."""
+    NOT_ANSWERED = 7
+    """``originate --wait``: the call ended without being answered (or left no CDR)."""
+    INTERRUPTED = 130
+    """Ctrl-C."""
+
+
+class UsageError(SimotuiError):
+    """Arguments that parse but cannot be used together or as given."""
+
+    default_title = "Usage"
+
+
+def exit_code_for(error: BaseException) -> ExitCode:
+    """The exit code that reports an error."""
+    if isinstance(error, UsageError):
+        return ExitCode.USAGE
+    if isinstance(error, ConfigError):
+        return ExitCode.CONFIG
+    if isinstance(error, AuthError | AccessDenied):
+        return ExitCode.AUTH
+    if isinstance(error, ApiUnavailable):
+        return ExitCode.UNREACHABLE
+    if isinstance(error, ApiError | ResponseError):
+        return ExitCode.API
+    return ExitCode.FAILURE
+
+
+def say(message: str) -> None:
+    """A message for the person at the terminal: standard error, never mixed with data."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Connection options
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value < 0 or value != value:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def add_connection_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """``--profile``, ``--url`` and the rest; absent ones leave the value to env and profile.
+
+    Every default is SUPPRESS so the same options can sit on the main parser and on each
+    subcommand without a subcommand's default hiding a value given before it.
+    """
+    quiet = argparse.SUPPRESS
+    parser.add_argument("--profile", default=quiet, help="config profile to use (or SIMOTUI_PROFILE)")
+    parser.add_argument("--username", default=quiet, help="API account username (or SIMOTUI_USERNAME)")
+    parser.add_argument(
+        "--auth", choices=("basic", "key", "both"), default=quiet, help="authentication the account uses"
+    )
+    parser.add_argument("--timezone", default=quiet, help="PBX time zone (default Asia/Tehran)")
+    parser.add_argument(
+        "--poll-interval",
+        type=_positive_float,
+        default=quiet,
+        help="seconds between polls of tracked calls (default 3; 0 = on demand)",
+    )
+    parser.add_argument(
+        "--request-timeout", type=_positive_float, default=quiet, help="seconds per request (default 10)"
+    )
+    parser.add_argument("--insecure", action="store_true", default=quiet, help="skip TLS verification")
+    parser.add_argument(
+        "--ca-bundle", default=quiet, help="CA bundle to verify the server's certificate with"
+    )
+
+
+def connection_parent() -> argparse.ArgumentParser:
+    """A parent parser holding the connection options and ``--url``."""
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("connection (flags > SIMOTUI_* variables > profile)")
+    group.add_argument("--url", default=argparse.SUPPRESS, help="base URL of a Simotel (or SIMOTUI_URL)")
+    add_connection_options(group)
+    return parent
+
+
+def overrides_from(args: argparse.Namespace) -> Overrides:
+    """The command line's layer of the settings."""
+    insecure = bool(getattr(args, "insecure", False))
+    ca_bundle: str | None = getattr(args, "ca_bundle", None)
+    if insecure and ca_bundle:
+        raise UsageError("--insecure and --ca-bundle contradict each other")
+    verify: bool | str | None = False if insecure else ca_bundle
+    timeout: float | None = getattr(args, "request_timeout", None)
+    return Overrides(
+        profile=getattr(args, "profile", None),
+        url=getattr(args, "url", None),
+        username=getattr(args, "username", None),
+        auth=getattr(args, "auth", None),
+        timezone=getattr(args, "timezone", None),
+        poll_interval=getattr(args, "poll_interval", None),
+        request_timeout=timeout or None,
+        verify=verify,
+    )
+
+
+def terminal_prompt(label: str) -> str:
+    """Ask for a secret without echo."""
+    return getpass.getpass(f"{label}: ")
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """The read config file and the settings resolved from all layers."""
+
+    config: ConfigFile
+    settings: Settings
+
+    def client(self) -> SimotelClient:
+        """A client for these settings (use it as an async context manager)."""
+        s = self.settings
+        return SimotelClient(
+            s.base_url, s.credentials, timeout=s.request_timeout, verify=s.verify, pbx_timezone=s.pbx_timezone
+        )
+
+    @property
+    def tz(self) -> tzinfo:
+        """The PBX's time zone."""
+        return pbx_zone(self.settings.pbx_timezone)
+
+    def journal(self) -> Journal:
+        """The journal, pruned to the config's ``[journal]`` limits."""
+        limits = self.config.journal
+        return Journal(paths.journal_path(), retention_days=limits.retention_days, max_calls=limits.max_calls)
+
+
+def connect(args: argparse.Namespace, *, with_hooks: bool = False) -> Connection:
+    """Read the config file and resolve the settings; a terminal may be asked for a missing secret."""
+    config = load_config()
+    prompt = terminal_prompt if sys.stdin.isatty() else None
+    settings = resolve_settings(config, overrides_from(args), prompt=prompt, with_hooks=with_hooks)
+    return Connection(config, settings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+_ISO_T = re.compile(r"^(\d{4}-\d{2}-\d{2})t")
+
+
+def parse_moment(text: str, tz: tzinfo, now: datetime, *, end: bool) -> datetime:
+    """Read ``today``, ``yesterday``, ``now``, ``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM`` in the PBX zone.
+
+    A day alone is its first minute as a start (``end=False``) and its last minute as an end.
+
+    Raises:
+        UsageError: the text is none of these.
+    """
+    cleaned = _ISO_T.sub(r"\1 ", " ".join(text.strip().lower().split()))
+    local_now = now.astimezone(tz)
+    day: date | None = None
+    if cleaned == "now":
+        return local_now.replace(second=0, microsecond=0)
+    if cleaned == "today":
+        day = local_now.date()
+    elif cleaned == "yesterday":
+        day = local_now.date() - timedelta(days=1)
+    else:
+        try:
+            if len(cleaned) <= 10:
+                day = date.fromisoformat(cleaned)
+            else:
+                return datetime.strptime(cleaned, "%Y-%m-%d %H:%M").replace(tzinfo=tz)
+        except ValueError:
+            raise UsageError(
+                f"not a date: {text!r} (use today, yesterday, now, YYYY-MM-DD or 'YYYY-MM-DD HH:MM')"
+            ) from None
+    moment = time(23, 59) if end else time(0, 0)
+    return datetime.combine(day, moment, tzinfo=tz)
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+
+def add_format_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--json`` / ``--csv``, exclusive; neither prints a table for people."""
+    formats = parser.add_mutually_exclusive_group()
+    formats.add_argument(
+        "--json",
+        action="store_true",
+        help=f"a JSON array of the {what} as the server sent them, streamed page by page",
+    )
+    formats.add_argument("--csv", action="store_true", help="CSV with a header row")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def to_json(value: Any, *, indent: int | None = None) -> str:
+    """JSON text of a value that may hold read-only mappings and datetimes."""
+    return json.dumps(value, ensure_ascii=False, default=_plain, indent=indent)
+
+
+class JsonArrayWriter:
+    """Writes a JSON array one element at a time, so a consumer can start on the first page.
+
+    The closing bracket is written only by :meth:`close`: output cut short by an error is not
+    valid JSON, so ``jq`` fails instead of taking a partial answer for a whole one.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.count = 0
+        self.stream.write("[")
+
+    def write_all(self, records: Iterable[Any]) -> None:
+        """Append records and flush."""
+        for record in records:
+            self.stream.write(",\n" if self.count else "\n")
+            self.stream.write(to_json(record))
+            self.count += 1
+        self.stream.flush()
+
+    def close(self) -> None:
+        """End the array."""
+        self.stream.write("\n]\n" if self.count else "]\n")
+        self.stream.flush()
+
+
+class CsvWriter:
+    """Writes CSV rows with a header, flushing after every batch."""
+
+    def __init__(self, stream: IO[str], header: Sequence[str]) -> None:
+        self.stream = stream
+        self.writer = csv.writer(stream, lineterminator="\n")
+        self.writer.writerow(header)
+
+    def write_all(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Append rows and flush."""
+        self.writer.writerows(rows)
+        self.stream.flush()
+
+
+def cell(value: Any, tz: tzinfo) -> str:
+    """One CSV or table cell: dates in ISO 8601 in the PBX zone, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(tz).isoformat()
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Paging
+
+
+async def each_page(
+    fetch: Callable[[Pagination], Awaitable[Page[T]]],
+    *,
+    sorting: Mapping[str, int],
+    page_size: int,
+    limit: int | None,
+) -> AsyncIterator[Page[T]]:
+    """Every page of a search, in order, stopping at ``limit`` records (the last page trimmed).
+
+    Sort oldest first: rows written while paging then land after the rows already read, so no
+    offset shifts under us.
+    """
+    offset = 0
+    while limit is None or offset < limit:
+        count = page_size if limit is None else min(page_size, limit - offset)
+        page = await fetch(Pagination(offset, count, sorting))
+        records = page.records if limit is None else page.records[: limit - offset]
+        if records != page.records:
+            page = replace(page, records=records)
+        if page.records:
+            yield page
+        offset += len(page.records)
+        if not page.records or offset >= page.total:
+            return
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
