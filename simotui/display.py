@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, tzinfo
 
 from simotui.api.dates import format_gregorian, format_jalali
@@ -59,3 +60,19 @@ def disposition(value: Disposition | None) -> str:
 def short_call_id(call_id: str) -> str:
     """``orig.call.1700000000.123456`` → ``1700000000.123456``: the part that differs."""
     return call_id.removeprefix("orig.call.")
+
+
+# Phone numbers: runs of 8+ digits standing alone (a dial string's /09.. included). Digits glued to '.',
+# ':', '-', '_' or letters are ids, epochs, dates, times or file names (cuid 1700000000.12, ...).
+_PHONE = re.compile(r"(?<![\w.:\-])\+?\d{8,}(?![\w.:\-/])")
+
+
+def mask_number(number: str) -> str:
+    """``09121234567`` → ``0912***4567``; shorter numbers keep two digits at each end."""
+    keep = 4 if len(number) >= 11 else 2
+    return f"{number[:keep]}***{number[-keep:]}"
+
+
+def mask_numbers(text: str) -> str:
+    """Mask every phone number in a text, leaving extensions, ids, dates and times alone."""
+    return _PHONE.sub(lambda match: mask_number(match.group(0)), text)

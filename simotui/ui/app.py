@@ -8,16 +8,18 @@ from datetime import UTC, datetime
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
 
-from simotui.api.client import SimotelClient
+from simotui.api.client import Exchange, SimotelClient
 from simotui.bridging import BridgeLink
 from simotui.hooks import BridgeRequestSeen
 from simotui.api.dates import pbx_zone
 from simotui.api.models import Cdr
 from simotui.directory import Directory
 from simotui.errors import ApiUnavailable, SimotuiError
+from simotui.httplog import HttpLog
 from simotui.settings import Settings
 from simotui.tracking import CallBook
 from simotui.ui.messages import (
@@ -30,6 +32,7 @@ from simotui.ui.messages import (
 )
 from simotui.ui.screens.dashboard import DashboardScreen
 from simotui.ui.screens.details import CdrDetailScreen
+from simotui.ui.screens.http_log import HttpLogScreen
 from simotui.ui.screens.reports import ReportsScreen
 from simotui.ui.widgets.status_line import ConnectionStatus, StatusLine
 
@@ -52,10 +55,15 @@ class SimotuiApp(App[None]):
 
     BINDINGS = [
         Binding("ctrl+r", "show_reports", "Reports", id="app.reports"),
+        Binding("f3", "toggle_masking", "Mask numbers", id="app.mask"),
+        Binding("f4", "show_http_log", "HTTP log", show=False, id="app.http-log"),
         Binding("f1", "toggle_help", "Help", id="app.help"),
         Binding("question_mark", "toggle_help", "Help", show=False, id="app.help-question"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
+
+    mask_numbers: reactive[bool] = reactive(False)
+    """Show phone numbers as ``0912***4567`` on every screen (for screens shared in tickets)."""
 
     def __init__(
         self,
@@ -63,8 +71,11 @@ class SimotuiApp(App[None]):
         client: SimotelClient,
         clock: Clock = system_clock,
         bridge: BridgeLink | None = None,
+        http_log: HttpLog | None = None,
     ) -> None:
         super().__init__()
+        self.http_log = http_log or HttpLog()
+        self.mask_changed: Signal[bool] = Signal(self, "mask-changed")
         self.settings = settings
         self.client = client
         self.clock = clock
@@ -103,6 +114,7 @@ class SimotuiApp(App[None]):
         )
         self.push_screen(self.dashboard)
         self.bridge.listen(self._bridge_request_seen)
+        self.client.observer = self._exchange_seen
         self._check_connection()
 
     def _bridge_request_seen(self, seen: BridgeRequestSeen) -> None:
@@ -113,6 +125,21 @@ class SimotuiApp(App[None]):
     async def on_unmount(self) -> None:
         self.bridge.listen(None)
         await self.client.aclose()
+        self.http_log.close()
+
+    def _exchange_seen(self, exchange: Exchange) -> None:
+        self.http_log.record(exchange)
+
+    def watch_mask_numbers(self, on: bool) -> None:
+        self.mask_changed.publish(on)
+
+    def action_toggle_masking(self) -> None:
+        self.mask_numbers = not self.mask_numbers
+        self.notify("Phone numbers masked" if self.mask_numbers else "Phone numbers shown", timeout=2)
+
+    def action_show_http_log(self) -> None:
+        if not isinstance(self.screen, HttpLogScreen):
+            self.push_screen(HttpLogScreen(self.http_log, self.tz, self.new_status_line))
 
     @work(exclusive=True, group="connection", exit_on_error=False, description="Ping the server")
     async def _check_connection(self) -> None:
@@ -195,6 +222,12 @@ class SimotuiApp(App[None]):
         yield SystemCommand("Reports", "Browse CDRs and campaign reports", self.action_show_reports)
         yield SystemCommand("Help", "Show the keys of the current view", self.action_toggle_help)
         yield SystemCommand("Check connection", "Ping the server again", self._check_connection)
+        yield SystemCommand(
+            "Mask numbers", "Show or hide phone numbers on every screen", self.action_toggle_masking
+        )
+        yield SystemCommand(
+            "HTTP log", "Every request sent to Simotel, with status and latency", self.action_show_http_log
+        )
         if dashboard is not None:
             live = dashboard.live
             yield SystemCommand(
@@ -230,6 +263,7 @@ def make_app(
     client: SimotelClient | None = None,
     clock: Clock = system_clock,
     bridge: BridgeLink | None = None,
+    http_log: HttpLog | None = None,
 ) -> SimotuiApp:
     """Build the console: the one factory the CLI, the demo, the tests and the screenshots use.
 
@@ -238,6 +272,7 @@ def make_app(
         client: a ready client; built from ``settings`` when None.
         clock: the time source (tests give the simulator's virtual clock).
         bridge: the running bridge responder for campaign mode; none when None.
+        http_log: where HTTP exchanges are kept (and written); an in-memory one when None.
     """
     if client is None:
         client = SimotelClient(
@@ -247,4 +282,4 @@ def make_app(
             verify=settings.verify,
             pbx_timezone=settings.pbx_timezone,
         )
-    return SimotuiApp(settings, client, clock, bridge)
+    return SimotuiApp(settings, client, clock, bridge, http_log)

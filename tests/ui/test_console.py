@@ -332,3 +332,41 @@ async def test_campaign_reports_show_tries_with_causes(sim: SimulatorHandle) -> 
         assert first[3] == ("—" if row.tries[0].cause is None else str(row.tries[0].cause))
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+
+
+async def test_masking_hides_phone_numbers_on_every_screen(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await dial(pilot, "557", "09121234567")
+        await wait_until(pilot, lambda: len(app.book.calls) == 1)
+        (call_id,) = app.book.calls
+        table = app.screen.query_one("#live-table", DataTable)
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: str(table.get_row(call_id)[1]) == "557 → 0912***4567", what="masked row")
+        recent = str(app.screen.query_one("#recent").get_option_at_index(0).prompt)  # type: ignore[attr-defined]
+        assert "0912***4567" in recent and "09121234567" not in recent
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        browser = app.screen.query_one("#cdr-browser", ReportBrowser)
+        await wait_until(pilot, lambda: bool(browser.records))
+        cells = [str(c) for r in range(browser.query_one(DataTable).row_count)
+                 for c in browser.query_one(DataTable).get_row_at(r)]
+        long_numbers = [c for c in cells if c.isdigit() and len(c) >= 8]
+        assert not long_numbers, long_numbers
+        assert any("***" in c for c in cells)
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: any(c.isdigit() and len(c) >= 8 for r in range(browser.query_one(DataTable).row_count)
+                                            for c in map(str, browser.query_one(DataTable).get_row_at(r))))
+
+
+async def test_http_log_lists_every_exchange(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.status.state == "connected")
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "HttpLogScreen")
+        table = app.screen.query_one("#http-log-table", DataTable)
+        await wait_until(pilot, lambda: table.row_count >= 3, what="ping and directory requests")
+        services = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        assert "setting/ping/act" in services and "pbx/users/search" in services
+        assert all(str(table.get_row_at(i)[3]) == "200" for i in range(table.row_count))

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from simotui.ui.masking import masker
 
 
 class ConfirmDialScreen(ModalScreen[bool]):
@@ -45,7 +46,7 @@ class ConfirmDialScreen(ModalScreen[bool]):
         body = json.dumps(self.body, indent=2, ensure_ascii=False)
         with Vertical():
             yield Label(self.heading)
-            yield Static(f"POST {self.service}\n{body}", id="confirm-body", markup=False)
+            yield Static(masker(self)(f"POST {self.service}\n{body}"), id="confirm-body", markup=False)
             if self.warning:
                 yield Static(self.warning, id="confirm-warning", markup=False)
             yield Label("y / Enter: dial      n / Esc: cancel", id="confirm-keys")

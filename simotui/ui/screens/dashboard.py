@@ -190,7 +190,9 @@ class DashboardScreen(Screen[None]):
             call_key = f"campaign.{int(self.clock().timestamp())}.{next(_call_keys)}"
             # Registered before the campaign exists: the first party may answer, and Simotel ask
             # the responder, before the add's answer reaches us.
-            self.bridge.expect(BridgeTarget(call_key, dial.caller, dial.callee, dial.trunk_name, dial.call_limit))
+            self.bridge.expect(
+                BridgeTarget(call_key, dial.caller, dial.callee, dial.trunk_name, dial.call_limit)
+            )
             self._send_campaign(dial, message.campaign_request, call_key)
         elif isinstance(dial, OriginateRequest):
             self._send_originate(dial)
@@ -220,7 +222,9 @@ class DashboardScreen(Screen[None]):
 
     @on(CallOriginated)
     def _on_call_originated(self, message: CallOriginated) -> None:
-        call = TrackedCall(message.result.originated_call_id, message.request, accepted_at=message.accepted_at)
+        call = TrackedCall(
+            message.result.originated_call_id, message.request, accepted_at=message.accepted_at
+        )
         self.live.track(call)
         self.query_one(RecentDials).remember(message.request)
         self.notify(f"Accepted: {message.result.originated_call_id}", timeout=3)

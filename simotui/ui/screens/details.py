@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, tzinfo
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -17,6 +18,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 from simotui import display
 from simotui.api.models import Cdr, OriginateRequest
 from simotui.tracking import CallMode, CallState, CampaignDial, TrackedCall, outcome_text
+from simotui.ui.masking import follow_masking, masker
 from simotui.ui.messages import DialPrefilled, LiveCallWanted
 from simotui.ui.widgets.cdr_view import CdrView
 from simotui.ui.widgets.live_calls import NO_CDR_EXPLANATION, state_label
@@ -39,9 +41,13 @@ class CdrDetailScreen(Screen[None]):
         self.status_line = status_line
         self.tracked = tracked
 
+    def on_mount(self) -> None:
+        follow_masking(self)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-scroll"):
-            yield Label(f"CDR {self.cdr.cuid}  ·  {self.cdr.src} → {self.cdr.dst}", classes="screen-title")
+            title = masker(self)(f"CDR {self.cdr.cuid}  ·  {self.cdr.src} → {self.cdr.dst}")
+            yield Label(title, classes="screen-title", markup=False)
             yield CdrView(self.cdr, self.tz)
         yield self.status_line()
         yield Footer()
@@ -76,12 +82,16 @@ class CallDetailScreen(Screen[None]):
         self.now = now
         self.status_line = status_line
 
+    def on_mount(self) -> None:
+        follow_masking(self)
+
     def compose(self) -> ComposeResult:
         call = self.call
+        mask = masker(self)
         with VerticalScroll(id="detail-scroll"):
-            parties = f"{call.request.caller} → {call.request.callee}"
+            parties = mask(f"{call.request.caller} → {call.request.callee}")
             title = f"Campaign call {parties}" if call.mode is CallMode.CAMPAIGN else f"Call {call.call_id}"
-            yield Label(title, classes="screen-title")
+            yield Label(title, classes="screen-title", markup=False)
             yield Static(
                 f"State: {state_label(call, stale=False)} — {outcome_text(call)}\n"
                 f"Disposition: {display.disposition(call.disposition)}   "
@@ -96,11 +106,11 @@ class CallDetailScreen(Screen[None]):
             request = call.request
             yield Label("Request sent", classes="section-title")
             if isinstance(request, CampaignDial):
-                yield Static(_campaign_summary(call, request), classes="request-body")
+                yield Static(_campaign_summary(call, request, mask), classes="request-body")
                 yield from _campaign_report(call, self.tz)
             else:
                 body = json.dumps(request.to_api(), indent=2, ensure_ascii=False)
-                yield Static("POST call/originate/act\n" + body, classes="request-body", markup=False)
+                yield Static(mask("POST call/originate/act\n" + body), classes="request-body", markup=False)
             if not call.legs:
                 yield Label("No CDR leg found yet.", classes="section-title")
             for number, leg in enumerate(call.legs, start=1):
@@ -109,21 +119,24 @@ class CallDetailScreen(Screen[None]):
         yield Footer()
 
 
-def _campaign_summary(call: TrackedCall, dial: CampaignDial) -> Table:
+def _campaign_summary(call: TrackedCall, dial: CampaignDial, mask: Callable[[str], str]) -> Table:
     """What the campaign-mode dial asked for, and what became of its campaign."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
     for label, value in (
         ("Campaign", f"{call.campaign_id or '—'}   (autodialer/campaigns/add, one number)"),
-        ("First party", f"{dial.caller}  (the campaign's number, {dial.tries} tries, {dial.try_interval} s apart)"),
+        (
+            "First party",
+            f"{dial.caller}  (the campaign's number, {dial.tries} tries, {dial.try_interval} s apart)",
+        ),
         ("Second party", dial.callee + (f" via trunk {dial.trunk_name}" if dial.trunk_name else "")),
         ("Route", f"Autodialer Route {dial.interface_context!r}, row {dial.interface_text or 'any'!r}"),
         ("Call limit", f"{dial.call_limit} s" if dial.call_limit else "—"),
         ("Bridged as", call.bridge_unique_id or "— (the responder has not been asked)"),
         ("Cleanup", call.cleanup or "—"),
     ):
-        table.add_row(label, value)
+        table.add_row(label, Text(mask(value)))
     return table
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +18,7 @@ from textual.widgets import DataTable, Footer, Label, Static, TabbedContent, Tab
 from simotui import display
 from simotui.api.client import SimotelClient
 from simotui.api.models import CampaignReportQuery, CampaignReportRow, Cdr, CdrQuery, Page, Pagination
+from simotui.ui.masking import masker
 from simotui.ui.widgets.report_browser import Column, FilterField, ReportBrowser, ReportKind, default_window
 from simotui.ui.widgets.status_line import StatusLine
 
@@ -148,7 +150,7 @@ class CampaignRowScreen(ModalScreen[None]):
             ("Billsec / wait", f"{row.billsec} s / {row.wait} s"),
             ("Route", f"{row.interface_context or '—'} / {row.interface_text or '—'}"),
         ):
-            summary.add_row(label, value)
+            summary.add_row(label, Text(masker(self)(value)))
         with Vertical():
             yield Label(f"Report row {row.id}", classes="section-title")
             yield Static(summary)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import tzinfo
 
 from rich.table import Table
@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Label, Static
 
 from simotui import display
 from simotui.api.models import Cdr
+from simotui.ui.masking import masker
 from simotui.ui.styles import disposition_style
 
 # Keys shown in the sections above; anything else the server sent is listed under "Other fields".
@@ -64,17 +65,17 @@ SHOWN_KEYS = frozenset(
 )
 
 
-def _grid(rows: Iterable[tuple[str, str | Text]]) -> Table:
+def _grid(rows: Iterable[tuple[str, str | Text]], mask: Callable[[str], str] = str) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for label, value in rows:
         if value not in ("", None):
-            table.add_row(label, value)
+            table.add_row(label, Text(mask(value)) if isinstance(value, str) else value)
     return table
 
 
-def cdr_summary(cdr: Cdr, tz: tzinfo) -> Table:
+def cdr_summary(cdr: Cdr, tz: tzinfo, mask: Callable[[str], str] = str) -> Table:
     """The fields of a CDR as label/value rows (empty values are left out)."""
     both = display.both_calendars
     disposition = display.disposition(cdr.disposition)
@@ -107,14 +108,15 @@ def cdr_summary(cdr: Cdr, tz: tzinfo) -> Table:
             ("Sequence", "" if cdr.sequence is None else str(cdr.sequence)),
             ("cuid / uniqueid", f"{cdr.cuid} / {cdr.uniqueid}"),
             ("Row id", cdr.id),
-        ]
+        ],
+        mask,
     )
 
 
-def other_fields(cdr: Cdr) -> Table | None:
+def other_fields(cdr: Cdr, mask: Callable[[str], str] = str) -> Table | None:
     """Fields the server sent that simotui does not name, shown as sent."""
     extra = [(key, repr(value)) for key, value in cdr.raw.items() if key not in SHOWN_KEYS]
-    return _grid(extra) if extra else None
+    return _grid(extra, mask) if extra else None
 
 
 class CdrView(Vertical):
@@ -130,7 +132,8 @@ class CdrView(Vertical):
         cdr = self.cdr
         if self.title:
             yield Label(self.title, classes="section-title")
-        yield Static(cdr_summary(cdr, self.tz), classes="cdr-summary")
+        mask = masker(self)
+        yield Static(cdr_summary(cdr, self.tz, mask), classes="cdr-summary")
         yield Label(
             f"Route ({len(cdr.route)} steps)" if cdr.route else "Route: none recorded",
             classes="section-title",
@@ -147,16 +150,15 @@ class CdrView(Vertical):
             yield table
         if cdr.details:
             yield Label(f"Retries ({len(cdr.details)})", classes="section-title")
-            yield Static(
-                _grid(
-                    (
-                        display.both_calendars(d.at, self.tz),
-                        f"{d.status or '—'}  exten {d.exten}  billsec {d.billsec}",
-                    )
-                    for d in cdr.details
+            retries = [
+                (
+                    display.both_calendars(d.at, self.tz),
+                    f"{d.status or '—'}  exten {d.exten}  billsec {d.billsec}",
                 )
-            )
-        extra = other_fields(cdr)
+                for d in cdr.details
+            ]
+            yield Static(_grid(retries, mask))
+        extra = other_fields(cdr, mask)
         if extra is not None:
             yield Label("Other fields", classes="section-title")
             yield Static(extra)

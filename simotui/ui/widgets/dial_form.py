@@ -25,6 +25,7 @@ from simotui.dialing import (
 )
 from simotui.directory import Directory
 from simotui.tracking import CallMode, Dial
+from simotui.ui.masking import masker
 
 PLACEHOLDERS = {
     "caller": "rung first",
@@ -114,8 +115,11 @@ class DialForm(Widget):
             for name in ALL_FIELDS:
                 with Vertical(classes="dial-field", id=f"field-{name}"):
                     with Horizontal(classes="dial-row"):
-                        yield Label(LABELS.get(name) or CAMPAIGN_LABELS[name], classes="dial-label",
-                                    id=f"label-{name}")
+                        yield Label(
+                            LABELS.get(name) or CAMPAIGN_LABELS[name],
+                            classes="dial-label",
+                            id=f"label-{name}",
+                        )
                         yield self._editor(name)
                     yield Static("", classes="field-error", id=f"error-{name}")
         yield Static("", id="dial-hint")
@@ -182,7 +186,8 @@ class DialForm(Widget):
         """Fill the trunk-manager and announcement pickers from the directory."""
         managers: Select[str] = self.query_one("#trunk_manager_id", Select)
         manager_options = [
-            (f"{m.title} ({'active' if m.is_active else m.status})", m.id) for m in self.directory.trunk_managers
+            (f"{m.title} ({'active' if m.is_active else m.status})", m.id)
+            for m in self.directory.trunk_managers
         ]
         managers.set_options(manager_options)
         managers.prompt = "none on the PBX" if not manager_options else "pick one"
@@ -242,7 +247,7 @@ class DialForm(Widget):
             who = self.directory.describe(values[name])
             if who:
                 parts.append(f"{LABELS[name]}: {who}")
-        self.query_one("#dial-hint", Static).update("   ".join(parts))
+        self.query_one("#dial-hint", Static).update(masker(self)("   ".join(parts)))
 
     def _check(self) -> tuple[Dial | None, Mapping[str, str]]:
         if self.mode is CallMode.CAMPAIGN:

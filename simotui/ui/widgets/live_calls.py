@@ -23,6 +23,7 @@ from simotui.api.models import Disposition
 from simotui.poller import next_backoff, poll_cycle
 from simotui.tracking import CallBook, CallMode, CallState, TrackedCall, outcome_text
 from simotui.ui.messages import CallsPolled, CampaignFinished, PollFailed
+from simotui.ui.masking import masker
 from simotui.ui.styles import STATE_STYLES, disposition_style
 
 COLUMNS = ("Call", "Caller → Callee", "State", "Elapsed", "Disposition", "Billsec", "Wait")
@@ -78,12 +79,14 @@ def call_label(call: TrackedCall) -> str:
     return display.short_call_id(call.call_id)
 
 
-def row_cells(call: TrackedCall, now: datetime, stale: bool) -> tuple[str, ...]:
-    """The cells of one call's row."""
+def row_cells(
+    call: TrackedCall, now: datetime, stale: bool, mask: Callable[[str], str] = str
+) -> tuple[str, ...]:
+    """The cells of one call's row (``mask`` hides phone numbers when masking is on)."""
     leg = call.main_leg
     return (
         call_label(call),
-        f"{call.request.caller} → {call.request.callee}",
+        mask(f"{call.request.caller} → {call.request.callee}"),
         state_label(call, stale),
         display.duration(call.elapsed(now)),
         display.disposition(call.disposition),
@@ -155,6 +158,9 @@ class LiveCallsPanel(Widget):
         self.border_title = "Live calls"
         self.render_rows()
         self.set_interval(1.0, self.render_rows)
+        mask_changed = getattr(self.app, "mask_changed", None)
+        if mask_changed is not None:
+            mask_changed.subscribe(self, lambda _on: self.render_rows())
         self.poll_calls()
 
     # -- the poller ---------------------------------------------------------------------------
@@ -178,7 +184,9 @@ class LiveCallsPanel(Widget):
                 else:
                     backoff = 0.0
                     self.post_message(
-                        CallsPolled(result.cdrs, result.reports, self.clock(), result.latency, result.requests)
+                        CallsPolled(
+                            result.cdrs, result.reports, self.clock(), result.latency, result.requests
+                        )
                     )
             elif self.book.pending():
                 # Nothing to ask the server, but deadlines still pass (e.g. waiting for the bridge).
@@ -218,7 +226,12 @@ class LiveCallsPanel(Widget):
         """Render, and hand every campaign call that just became final to its cleanup."""
         for call_id in changed:
             call = self.book.calls[call_id]
-            if call.mode is CallMode.CAMPAIGN and call.state.is_final and not call.cleanup and call.campaign_id:
+            if (
+                call.mode is CallMode.CAMPAIGN
+                and call.state.is_final
+                and not call.cleanup
+                and call.campaign_id
+            ):
                 self.book.apply_cleanup(call_id, "removing campaign…")
                 self.post_message(CampaignFinished(call_id, call.campaign_id))
         self.render_rows()
@@ -272,7 +285,10 @@ class LiveCallsPanel(Widget):
     def render_rows(self) -> None:
         """Diff the book against the table and apply only the changes (cursor and scroll stay)."""
         now = self.clock()
-        snapshot = {call_id: row_cells(call, now, self.stale) for call_id, call in self.book.calls.items()}
+        mask = masker(self)
+        snapshot = {
+            call_id: row_cells(call, now, self.stale, mask) for call_id, call in self.book.calls.items()
+        }
         diff = self.board.apply(snapshot)
         self.query_one("#live-empty").display = not snapshot
         if diff.is_empty:

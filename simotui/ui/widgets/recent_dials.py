@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from simotui.dialing import swapped, swapped_campaign
 from simotui.tracking import CampaignDial, Dial
+from simotui.ui.masking import masker
 
 MAX_RECENT = 50
 
@@ -44,13 +45,23 @@ class RecentDials(OptionList):
 
     def on_mount(self) -> None:
         self.border_title = "Recent dials"
+        mask_changed = getattr(self.app, "mask_changed", None)
+        if mask_changed is not None:
+            mask_changed.subscribe(self, lambda _on: self._show())
 
     def remember(self, request: Dial) -> None:
         """Put a request at the top, dropping an identical older one."""
         self.requests = [request, *[r for r in self.requests if r != request][: MAX_RECENT - 1]]
-        self.clear_options()
-        self.add_options([Option(describe(r)) for r in self.requests])
+        self._show()
         self.highlighted = 0
+
+    def _show(self) -> None:
+        highlighted = self.highlighted
+        mask = masker(self)
+        self.clear_options()
+        self.add_options([Option(mask(describe(r))) for r in self.requests])
+        if highlighted is not None and self.requests:
+            self.highlighted = min(highlighted, len(self.requests) - 1)
 
     def _selected(self) -> Dial | None:
         if self.highlighted is None or not self.requests:

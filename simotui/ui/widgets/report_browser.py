@@ -24,6 +24,7 @@ from textual.widgets import Checkbox, DataTable, Input, Static
 from simotui.api.dates import parse_local_string
 from simotui.api.models import Page, Pagination
 from simotui.errors import SimotuiError
+from simotui.ui.masking import masker
 from simotui.ui.styles import disposition_style
 
 R = TypeVar("R")
@@ -160,6 +161,9 @@ class ReportBrowser(Widget, Generic[R]):
     def on_mount(self) -> None:
         self.border_title = self.kind.name
         self.search()
+        mask_changed = getattr(self.app, "mask_changed", None)
+        if mask_changed is not None:
+            mask_changed.subscribe(self, lambda _on: self._refill())
 
     # -- querying -----------------------------------------------------------------------------
 
@@ -204,17 +208,21 @@ class ReportBrowser(Widget, Generic[R]):
         message.stop()
         self.state = message.state
         self.total = message.page.total
-        table: DataTable[Text] = self.query_one(DataTable)
-        # A new page is a new result set (not live data), so the table is refilled.
-        table.clear()
         self.records = {}
         for record in message.page.records:
-            key = self.kind.key(record)
-            if key in self.records:
-                continue
-            self.records[key] = record
-            table.add_row(*(self._cell(column, record) for column in self.kind.columns), key=key)
+            self.records.setdefault(self.kind.key(record), record)
+        self._refill()
         self._show_position(self._position_text(len(message.page.records)))
+
+    def _refill(self) -> None:
+        """Show the records held; a new page is a new result set, so the table is refilled."""
+        table: DataTable[Text] = self.query_one(DataTable)
+        cursor = table.cursor_coordinate
+        table.clear()
+        for key, record in self.records.items():
+            table.add_row(*(self._cell(column, record) for column in self.kind.columns), key=key)
+        if table.row_count:
+            table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
 
     @on(LoadFailed)
     def _on_load_failed(self, message: LoadFailed) -> None:
@@ -223,7 +231,9 @@ class ReportBrowser(Widget, Generic[R]):
 
     def _cell(self, column: Column[R], record: R) -> Text:
         value = column.cell(record)
-        return Text(value, style=disposition_style(value) if column.is_disposition else "")
+        if column.is_disposition:
+            return Text(value, style=disposition_style(value))
+        return Text(masker(self)(value))
 
     def _position_text(self, shown: int) -> str:
         state = self.state
