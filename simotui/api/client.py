@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -65,6 +66,18 @@ class Credentials:
         if self.mode in ("key", "both") and self.api_key is not None:
             headers["X-APIKEY"] = self.api_key.reveal()
         return headers
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A file streamed to disk."""
+
+    path: Path
+    size: int
+    content_type: str
+
+
+Progress = Callable[[int, int | None], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +201,56 @@ class SimotelClient:
             f"{service}: expected a file, got JSON data of type {type(data).__name__}",
             status=response.status_code,
         )
+
+    async def download(
+        self, service: str, body: Any, target: Path, on_progress: Progress | None = None
+    ) -> Download:
+        """Stream a file answer into ``target`` (via ``target.part``, renamed when complete).
+
+        ``on_progress(received, total)`` is called as bytes arrive (``total`` None when the
+        server sends no length). A failure leaves no file behind.
+        """
+        path = API_PREFIX + service.strip("/")
+        content = json.dumps(body, ensure_ascii=False).encode()
+        partial = target.with_name(target.name + ".part")
+        started = time.perf_counter()
+        received = 0
+        try:
+            async with self._http.stream("POST", path, content=content) as response:
+                content_type = response.headers.get("content-type", "")
+                if response.status_code != 200 or "json" in content_type.lower():
+                    await response.aread()
+                    self._observe("POST", service, response.status_code, started, len(response.content), None)
+                    data = _unwrap(service, response)
+                    raise ResponseError(
+                        f"{service}: expected a file, got JSON data of type {type(data).__name__}",
+                        status=response.status_code,
+                    )
+                length = response.headers.get("content-length")
+                total = int(length) if length and length.isdigit() else None
+                with partial.open("wb") as sink:
+                    async for chunk in response.aiter_bytes():
+                        sink.write(chunk)
+                        received += len(chunk)
+                        if on_progress is not None:
+                            on_progress(received, total)
+                partial.replace(target)
+                self._observe("POST", service, response.status_code, started, received, None)
+                return Download(target, received, content_type)
+        except httpx.TimeoutException as exc:
+            error: ApiUnavailable = ApiTimeout(
+                f"{self.base_url} stopped sending {service} ({type(exc).__name__})", code="timeout"
+            )
+        except httpx.HTTPError as exc:
+            error = ApiUnavailable(f"download of {service} from {self.base_url} failed: {exc}", code="dropped")
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise ResponseError(f"cannot write {target}: {exc.strerror or exc}") from None
+        finally:
+            if partial.exists() and not target.exists():
+                partial.unlink(missing_ok=True)
+        self._observe("POST", service, None, started, received, error.code)
+        raise error
 
     async def _send(self, service: str, body: Any, *, method: str) -> httpx.Response:
         path = API_PREFIX + service.strip("/")

@@ -34,8 +34,9 @@ from simotui.errors import RecordParseError
 
 if TYPE_CHECKING:
     from datetime import tzinfo
+    from pathlib import Path
 
-    from simotui.api.client import SimotelClient
+    from simotui.api.client import Download, Progress, SimotelClient
 
 T = TypeVar("T")
 Parser = Callable[[Any, "tzinfo"], T]
@@ -140,6 +141,10 @@ class ReportsGroup(_Group):
     async def download_audio(self, file: str) -> tuple[bytes, str]:
         """``reports/audio/download``: a recording's bytes and content type (``record`` → file)."""
         return await self._client.fetch_bytes("reports/audio/download", {"file": file})
+
+    async def save_audio(self, file: str, target: Path, on_progress: Progress | None = None) -> Download:
+        """``reports/audio/download`` streamed to ``target``, reporting progress as it arrives."""
+        return await self._client.download("reports/audio/download", {"file": file}, target, on_progress)
 
 
 class AutodialerGroup(_Group):

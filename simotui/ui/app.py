@@ -183,7 +183,9 @@ class SimotuiApp(App[None]):
     def open_cdr(self, cdr: Cdr) -> None:
         """Show one CDR's detail."""
         tracked = bool(cdr.originated_call_id and cdr.originated_call_id in self.book.calls)
-        self.push_screen(CdrDetailScreen(cdr, self.tz, self.new_status_line, tracked=tracked))
+        self.push_screen(
+            CdrDetailScreen(cdr, self.tz, self.new_status_line, tracked=tracked, client=self.client)
+        )
 
     def action_show_reports(self) -> None:
         if isinstance(self.screen, ReportsScreen):

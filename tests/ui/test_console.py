@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input, Label, Static
@@ -370,3 +371,40 @@ async def test_http_log_lists_every_exchange(sim: SimulatorHandle) -> None:
         services = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
         assert "setting/ping/act" in services and "pbx/users/search" in services
         assert all(str(table.get_row_at(i)[3]) == "200" for i in range(table.row_count))
+
+
+async def test_copy_and_save_recording_from_a_cdr(sim: SimulatorHandle, tmp_path: Any) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        browser = app.screen.query_one("#cdr-browser", ReportBrowser)
+        await wait_until(pilot, lambda: bool(browser.records))
+        table = browser.query_one(DataTable)
+        table.focus()
+        table.move_cursor(row=0, column=8)
+        await pilot.press("y")
+        first = next(iter(browser.records.values()))
+        assert app.clipboard == first.cuid  # type: ignore[attr-defined]
+        await pilot.press("Y")
+        assert app.clipboard.split("\t")[-1] == first.cuid
+        recorded = next((r for r in browser.records.values() if r.record), None)  # type: ignore[attr-defined]
+        if recorded is None:
+            # Widen the window until a recorded call is on the page.
+            since = browser.query_one("#filter-since", Input)
+            since.value = "2020-01-01"
+            since.focus()
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: any(r.record for r in browser.records.values()))  # type: ignore[attr-defined]
+            recorded = next(r for r in browser.records.values() if r.record)  # type: ignore[attr-defined]
+        table.focus()
+        table.move_cursor(row=table.get_row_index(recorded.id), column=0)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, CdrDetailScreen))
+        app.screen.downloads = tmp_path  # type: ignore[attr-defined]
+        await pilot.press("s")
+        target = tmp_path / recorded.record
+        await wait_until(pilot, lambda: target.exists(), what="the recording file")
+        expected, _ = await app.client.reports.download_audio(recorded.record)
+        assert target.read_bytes() == expected and len(expected) > 44
+        assert not (tmp_path / (recorded.record + ".part")).exists()

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from datetime import datetime, tzinfo
 
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Footer, Label, ProgressBar, Static
 
 from simotui import display
 from simotui.api.models import Cdr, OriginateRequest
 from simotui.tracking import CallMode, CallState, CampaignDial, TrackedCall, outcome_text
+from simotui.api.client import SimotelClient
+from simotui.errors import SimotuiError
+from simotui.ui.clipboard import copy_text
 from simotui.ui.masking import follow_masking, masker
 from simotui.ui.messages import DialPrefilled, LiveCallWanted
 from simotui.ui.widgets.cdr_view import CdrView
@@ -32,14 +37,27 @@ class CdrDetailScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="cdr.back"),
         Binding("d", "dial_from", "Dial from this", id="cdr.dial"),
         Binding("g", "go_live", "Live row", id="cdr.live"),
+        Binding("s", "save_recording", "Save recording", id="cdr.save-recording"),
+        Binding("y", "copy_cuid", "Copy cuid", id="cdr.copy"),
     ]
 
-    def __init__(self, cdr: Cdr, tz: tzinfo, status_line: Callable[[], StatusLine], *, tracked: bool) -> None:
+    def __init__(
+        self,
+        cdr: Cdr,
+        tz: tzinfo,
+        status_line: Callable[[], StatusLine],
+        *,
+        tracked: bool,
+        client: SimotelClient | None = None,
+        downloads: Path | None = None,
+    ) -> None:
         super().__init__()
         self.cdr = cdr
         self.tz = tz
         self.status_line = status_line
         self.tracked = tracked
+        self.client = client
+        self.downloads = downloads or Path.cwd()
 
     def on_mount(self) -> None:
         follow_masking(self)
@@ -49,13 +67,47 @@ class CdrDetailScreen(Screen[None]):
             title = masker(self)(f"CDR {self.cdr.cuid}  ·  {self.cdr.src} → {self.cdr.dst}")
             yield Label(title, classes="screen-title", markup=False)
             yield CdrView(self.cdr, self.tz)
+        progress = ProgressBar(id="recording-progress", show_eta=False)
+        progress.display = False
+        yield progress
         yield self.status_line()
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "go_live":
             return self.tracked
+        if action == "save_recording":
+            return bool(self.cdr.record) and self.client is not None
         return True
+
+    def action_copy_cuid(self) -> None:
+        """Put the call's cuid on the clipboard (OSC 52; works over SSH where the terminal allows)."""
+        copy_text(self.app, self.cdr.cuid, "cuid")
+
+    def action_save_recording(self) -> None:
+        """Download this call's recording next to where simotui runs, with progress."""
+        if self.cdr.record and self.client is not None:
+            self._download(self.cdr.record)
+
+    @work(exclusive=True, group="recording", exit_on_error=False, description="Download a recording")
+    async def _download(self, record: str) -> None:
+        assert self.client is not None
+        bar = self.query_one("#recording-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=None, progress=0)
+
+        def advance(received: int, total: int | None) -> None:
+            bar.update(total=total, progress=received)
+
+        target = self.downloads / Path(record).name
+        try:
+            saved = await self.client.reports.save_audio(record, target, advance)
+        except SimotuiError as error:
+            self.notify(f"{record}: {error.message}", title="Recording not saved", severity="error", timeout=10)
+        else:
+            self.notify(f"Saved {saved.size:,} bytes ({saved.content_type}) to {saved.path}", timeout=8)
+        finally:
+            bar.display = False
 
     def action_dial_from(self) -> None:
         """Prefill the dial form with this CDR's parties (nothing is sent)."""

@@ -23,6 +23,7 @@ from simotui.api.models import Disposition
 from simotui.poller import next_backoff, poll_cycle
 from simotui.tracking import CallBook, CallMode, CallState, TrackedCall, outcome_text
 from simotui.ui.messages import CallsPolled, CampaignFinished, PollFailed
+from simotui.ui.clipboard import copy_text
 from simotui.ui.masking import masker
 from simotui.ui.styles import STATE_STYLES, disposition_style
 
@@ -105,6 +106,8 @@ class LiveCallsPanel(Widget):
         Binding("plus,equals_sign", "slower(-1)", "Faster", show=False, id="live.faster"),
         Binding("minus", "slower(1)", "Slower", show=False, id="live.slower"),
         Binding("x", "remove_campaign", "Remove campaign", show=False, id="live.remove-campaign"),
+        Binding("y", "copy_cell", "Copy value", show=False, id="live.copy-cell"),
+        Binding("Y", "copy_row", "Copy row", show=False, id="live.copy-row"),
     ]
 
     paused: reactive[bool] = reactive(False)
@@ -360,6 +363,16 @@ class LiveCallsPanel(Widget):
         self.book.apply_cleanup(call.call_id, "removing campaign…")
         self.render_rows()
         self.post_message(self.RemoveRequested(call))
+
+    def action_copy_cell(self) -> None:
+        table: DataTable[Text] = self.query_one("#live-table", DataTable)
+        if table.row_count:
+            copy_text(self.app, str(table.get_cell_at(table.cursor_coordinate)), "value")
+
+    def action_copy_row(self) -> None:
+        table: DataTable[Text] = self.query_one("#live-table", DataTable)
+        if table.row_count:
+            copy_text(self.app, "\t".join(str(cell) for cell in table.get_row_at(table.cursor_row)), "row")
 
     def action_refresh_now(self) -> None:
         self.request_refresh()

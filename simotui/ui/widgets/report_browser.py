@@ -24,6 +24,7 @@ from textual.widgets import Checkbox, DataTable, Input, Static
 from simotui.api.dates import parse_local_string
 from simotui.api.models import Page, Pagination
 from simotui.errors import SimotuiError
+from simotui.ui.clipboard import copy_text
 from simotui.ui.masking import masker
 from simotui.ui.styles import disposition_style
 
@@ -97,6 +98,8 @@ class ReportBrowser(Widget, Generic[R]):
         Binding("plus,equals_sign", "page_size(1)", "Bigger pages", show=False, id="report.bigger"),
         Binding("minus", "page_size(-1)", "Smaller pages", show=False, id="report.smaller"),
         Binding("slash", "focus_filters", "Filter", id="report.filter"),
+        Binding("y", "copy_cell", "Copy value", show=False, id="report.copy-cell"),
+        Binding("Y", "copy_row", "Copy row", show=False, id="report.copy-row"),
     ]
 
     class RecordChosen(Message):
@@ -301,6 +304,17 @@ class ReportBrowser(Widget, Generic[R]):
         record = self.records.get(event.row_key.value or "")
         if record is not None:
             self.post_message(self.RecordChosen(record))
+
+    def action_copy_cell(self) -> None:
+        table: DataTable[Text] = self.query_one(DataTable)
+        if table.row_count:
+            copy_text(self.app, str(table.get_cell_at(table.cursor_coordinate)), "value")
+
+    def action_copy_row(self) -> None:
+        table: DataTable[Text] = self.query_one(DataTable)
+        if table.row_count:
+            cells = table.get_row_at(table.cursor_row)
+            copy_text(self.app, "\t".join(str(cell) for cell in cells), "row")
 
     def action_focus_filters(self) -> None:
         self.query(Input).first().focus()
