@@ -18,9 +18,12 @@ from tests.ui.scenes import SCENES, SIZE, build_scene  # noqa: E402
 async def shoot(name: str, target: Path) -> None:
     """Play one scene and save what the terminal shows."""
     scene = build_scene()
-    async with scene.app.run_test(size=SIZE) as pilot:
-        await SCENES[name](pilot, scene)
-        scene.app.save_screenshot(filename=target.name, path=str(target.parent))
+    try:
+        async with scene.app.run_test(size=SIZE) as pilot:
+            await SCENES[name](pilot, scene)
+            scene.app.save_screenshot(filename=target.name, path=str(target.parent))
+    finally:
+        scene.close()
 
 
 def main() -> None:

@@ -210,7 +210,7 @@ class TrackedCall:
             return updated
         answered = row.disposition == Disposition.ANSWERED
         if not answered and row.try_count >= self.request.tries:
-            return replace(updated, state=CallState.NOT_REACHED, completed_at=now)
+            return replace(updated, state=CallState.NOT_REACHED, completed_at=_last_try_end(row) or now)
         return updated
 
     def with_bridge(self, unique_id: str) -> TrackedCall:
@@ -232,6 +232,14 @@ class TrackedCall:
         return replace(self, state=CallState.NO_CDR, completed_at=self.deadline)
 
 
+def _last_try_end(row: CampaignReportRow) -> datetime | None:
+    """When the last attempt ended, as the report tells it (its start plus its ring)."""
+    if not row.tries or row.tries[-1].started_at is None:
+        return None
+    last = row.tries[-1]
+    return last.started_at + timedelta(seconds=last.wait) if last.started_at else None
+
+
 def outcome_text(call: TrackedCall) -> str:
     """What a user should read about a final call, in words."""
     if call.state is CallState.NOT_REACHED:
@@ -251,9 +259,13 @@ def outcome_text(call: TrackedCall) -> str:
         return "no CDR: the first party most likely never answered"
     if call.state is CallState.COMPLETED:
         return "completed"
-    if call.mode is CallMode.CAMPAIGN and call.report is not None and call.report.tries:
-        attempt = call.report.tries[-1]
-        return f"try {call.report.try_count}: {attempt.disposition or '—'}, retrying"
+    if call.mode is CallMode.CAMPAIGN:
+        report = call.report
+        if report is not None and report.disposition == Disposition.ANSWERED:
+            return "first party answered; waiting for the second leg's CDR"
+        if report is not None and report.tries:
+            return f"try {report.try_count}: {report.tries[-1].disposition or '—'}, retrying"
+        return "the autodialer is dialling the first party"
     return "waiting"
 
 

@@ -7,23 +7,27 @@ so every screen renders the same on every run. Time moves only when a scene adva
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select
 
 from simotui.api import Credentials, SimotelClient
 from simotui.secret import Secret
-from simotui.settings import DialDefaults, Settings
+from simotui.bridging import running_bridge
+from simotui.settings import CampaignDefaults, DialDefaults, HooksSettings, Settings
 from simotui.sim import SimConfig, SimSettings, SimulatedPbx, build_pbx, create_app
-from simotui.tracking import CallState
+from simotui.tracking import CallMode, CallState
 from simotui.ui.app import SimotuiApp, make_app
 from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.screens.details import CdrDetailScreen
 from simotui.ui.screens.reports import ReportsScreen
+from simotui.ui.widgets.dial_form import DialForm
 from simotui.ui.widgets.report_browser import ReportBrowser
 
 # 2026-11-22 13:30:00 in Tehran.
@@ -34,15 +38,24 @@ SERVER = "http://pbx.demo"
 
 @dataclass
 class Scene:
-    """A console wired to a frozen in-process simulator."""
+    """A console wired to a frozen in-process simulator (and a bridge responder on loopback)."""
 
     app: SimotuiApp
     pbx: SimulatedPbx
+    stack: ExitStack
+
+    def close(self) -> None:
+        """Stop what the scene started (the responder)."""
+        self.stack.close()
 
 
 def build_scene(history: int = 400) -> Scene:
     """A console and a frozen simulator; nothing has happened yet."""
-    config = SimConfig(seed=5, speed=0, history=history, start_time=FROZEN_START)
+    stack = ExitStack()
+    bridge = stack.enter_context(running_bridge(HooksSettings(listen="127.0.0.1:0")))
+    config = SimConfig(
+        seed=5, speed=0, history=history, start_time=FROZEN_START, component_api_url=bridge.url
+    )
     pbx = build_pbx(config)
     sim_app = create_app(pbx, SimSettings.from_config(config))
     credentials = Credentials("both", config.username, Secret(config.password), Secret(config.api_key))
@@ -53,9 +66,11 @@ def build_scene(history: int = 400) -> Scene:
         profile="demo",
         poll_interval=None,
         dial=DialDefaults(call_limit=60),
+        campaign=CampaignDefaults(tries=1, try_interval=30),
+        hooks=HooksSettings(listen="127.0.0.1"),
     )
     clock = lambda: datetime.fromtimestamp(pbx.clock.now(), UTC)  # noqa: E731
-    return Scene(make_app(settings, client=client, clock=clock), pbx)
+    return Scene(make_app(settings, client=client, clock=clock, bridge=bridge), pbx, stack)
 
 
 async def settle(pilot: Pilot[None], scene: Scene) -> None:
@@ -119,6 +134,41 @@ async def live_panel_mixed_states(pilot: Pilot[None], scene: Scene) -> None:
     await settle(pilot, scene)
 
 
+async def campaign_dial(pilot: Pilot[None], scene: Scene, caller: str, callee: str) -> None:
+    """Switch to campaign mode (once), fill, confirm."""
+    app = scene.app
+    form = app.screen.query_one("#dial-form", DialForm)
+    if form.mode is not CallMode.CAMPAIGN:
+        await pilot.press("ctrl+t")
+    await wait_for(pilot, lambda: app.screen.query_one("#trunk_manager_id", Select).value != Select.NULL)
+    count = len(app.book.calls)
+    app.screen.query_one("#caller", Input).value = caller
+    app.screen.query_one("#callee", Input).value = callee
+    app.screen.query_one("#caller", Input).focus()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialScreen))
+    await pilot.press("y")
+    await wait_for(pilot, lambda: len(app.book.calls) == count + 1)
+
+
+async def direct_and_campaign_calls(pilot: Pilot[None], scene: Scene) -> None:
+    """Direct and campaign rows side by side: bridged, first party unanswered, still dialling."""
+    await dial(pilot, scene, "557", "552")
+    await dial(pilot, scene, "09121234500", "553", trunk_name="Center")
+    await campaign_dial(pilot, scene, "557", "554")
+    await campaign_dial(pilot, scene, "09121234500", "552")
+    pbx = scene.pbx
+    pbx.advance(10)  # the first parties answer or keep ringing; Simotel asks the responder
+    await asyncio.to_thread(pbx.run_component_calls)
+    pbx.advance(300)
+    await campaign_dial(pilot, scene, "558", "560")
+    scene.app.screen.query_one("#live-table", DataTable).focus()
+    await pilot.press("space")
+    await wait_for(pilot, lambda: sum(c.state is not CallState.ACCEPTED for c in scene.app.book.calls.values()) == 4)
+    await wait_for(pilot, lambda: all(c.cleanup != "removing campaign…" for c in scene.app.book.calls.values()))
+    await settle(pilot, scene)
+
+
 async def report_browser(pilot: Pilot[None], scene: Scene) -> None:
     """The CDR tab on its first page."""
     await pilot.press("ctrl+r")
@@ -143,6 +193,7 @@ async def cdr_detail(pilot: Pilot[None], scene: Scene) -> None:
 SCENES: dict[str, Callable[[Pilot[None], Scene], Awaitable[None]]] = {
     "dial_form_errors": dial_form_with_errors,
     "live_panel": live_panel_mixed_states,
+    "direct_and_campaign": direct_and_campaign_calls,
     "report_browser": report_browser,
     "cdr_detail": cdr_detail,
 }

@@ -16,4 +16,7 @@ def test_main_screens(name: str, snap_compare: Any) -> None:
     async def run_before(pilot: Any) -> None:
         await SCENES[name](pilot, scene)
 
-    assert snap_compare(scene.app, terminal_size=SIZE, run_before=run_before)
+    try:
+        assert snap_compare(scene.app, terminal_size=SIZE, run_before=run_before)
+    finally:
+        scene.close()

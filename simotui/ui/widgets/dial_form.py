@@ -203,6 +203,8 @@ class DialForm(Widget):
 
     def action_toggle_mode(self) -> None:
         self.mode = CallMode.CAMPAIGN if self.mode is CallMode.DIRECT else CallMode.DIRECT
+        # The trunk means another leg in each mode (the PSTN caller's vs the second party's).
+        self.query_one("#trunk_name", Input).value = ""
 
     def watch_mode(self, mode: CallMode) -> None:
         if self.is_mounted:
@@ -217,11 +219,11 @@ class DialForm(Widget):
         trunk = self.query_one("#trunk_name", Input)
         trunk.placeholder = CAMPAIGN_PLACEHOLDERS["trunk_name"] if campaign else PLACEHOLDERS["trunk_name"]
         text = (
-            "Campaign: rings the caller through the autodialer, then the responder bridges the callee"
+            "Campaign call: the autodialer rings the caller   ctrl+t: direct"
             if campaign
-            else "Direct originate"
+            else "Direct originate   ctrl+t: campaign"
         )
-        self.query_one("#dial-mode", Static).update(f"{text}   (ctrl+t switches)")
+        self.query_one("#dial-mode", Static).update(text)
         self.set_class(campaign, "-campaign")
         self.show_errors({})
         self.border_title = "Dial · campaign" if campaign else "Dial"
