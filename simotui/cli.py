@@ -23,7 +23,7 @@ from simotui.commands.common import (
     overrides_from,
 )
 from simotui.config import has_target, load_config
-from simotui.errors import SimotuiError
+from simotui.errors import ConfigError, SimotuiError
 
 DEMO_PORT = 8800
 DEFAULT_POLL_INTERVAL = 3.0
@@ -141,21 +141,47 @@ def _run_sim(args: argparse.Namespace) -> int:
 
 
 def _run_console(args: argparse.Namespace) -> int:
-    connection = connect(args, with_hooks=True)
+    from simotui import paths
+    from simotui.bridging import running_bridge
+    from simotui.httplog import HttpLog
+    from simotui.store.journal import Journal
     from simotui.ui.app import make_app
 
-    make_app(connection.settings).run()
-    return ExitCode.OK
+    connection = connect(args, with_hooks=True)
+    journal_file = paths.journal_path()
+    try:
+        journal = Journal(journal_file)
+    except Exception as exc:  # noqa: BLE001 - without a journal a killed session would lose calls
+        raise ConfigError(
+            f"cannot open the journal {journal_file}: {exc} (set XDG_DATA_HOME to a writable place)"
+        ) from None
+    http_log = HttpLog()
+    try:
+        http_log.attach_file(paths.log_file())
+    except OSError as exc:
+        print(f"simotui: not writing the HTTP log to {paths.log_file()}: {exc}", file=sys.stderr)
+    with running_bridge(connection.settings.hooks) as bridge:
+        app = make_app(connection.settings, bridge=bridge, http_log=http_log, journal=journal)
+        app.run()
+    return ExitCode.OK if app.return_code in (None, 0) else int(app.return_code or 0)
 
 
 def _run_console_demo(args: argparse.Namespace) -> int:
-    from simotui.demo import demo_settings
+    import tempfile
+    from pathlib import Path
+
+    from simotui.demo import demo_session
+    from simotui.store.journal import Journal
     from simotui.ui.app import make_app
 
     interval = getattr(args, "poll_interval", DEFAULT_POLL_INTERVAL) or None
-    print("simotui: starting the demo simulator…", file=sys.stderr)
-    with demo_settings(seed=args.seed, speed=args.speed, poll_interval=interval) as settings:
-        make_app(settings).run()
+    print("simotui: starting the demo simulator and bridge responder…", file=sys.stderr)
+    # The demo PBX is new every time: its calls go to a journal of their own, not the user's.
+    with tempfile.TemporaryDirectory(prefix="simotui-demo-") as scratch:
+        journal = Journal(Path(scratch) / "journal.sqlite3")
+        with demo_session(seed=args.seed, speed=args.speed, poll_interval=interval) as session:
+            app = make_app(session.settings, bridge=session.bridge, journal=journal)
+            app.run()
     return ExitCode.OK
 
 

@@ -166,9 +166,13 @@ class HooksProfile:
     """``[profiles.NAME.hooks]`` before its password is resolved."""
 
     listen: str | None = None
+    """``HOST:PORT`` to listen on; None leaves the responder off."""
     username: str = ""
+    """Basic-auth username Simotel sends."""
     password: SecretSource | None = None
+    """Where the Basic-auth password comes from."""
     allowed_ips: tuple[str, ...] = ()
+    """Addresses or networks allowed to call; empty allows any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,18 +180,31 @@ class Profile:
     """One ``[profiles.NAME]`` table with the defaults filled in; secrets not yet resolved."""
 
     name: str
+    """The table's name, ``NAME`` in ``[profiles.NAME]``."""
     url: str
+    """The PBX's base URL, normalised."""
     auth: AuthMode = "both"
+    """Which credentials the API account uses."""
     username: str = ""
+    """Basic-auth username."""
     password: SecretSource | None = None
+    """Where the Basic-auth password comes from."""
     api_key: SecretSource | None = None
+    """Where the ``X-APIKEY`` comes from."""
     verify: bool | str = True
+    """TLS verification: True, False, or a CA bundle path."""
     timezone: str = DEFAULT_PBX_TIMEZONE
+    """The PBX's time zone."""
     poll_interval: float | None = 3.0
+    """Seconds between polls; None polls on demand (``poll_interval = 0``)."""
     request_timeout: float = 10.0
+    """Seconds per request."""
     dial: DialDefaults = field(default_factory=DialDefaults)
+    """``[profiles.NAME.dial]``."""
     campaign: CampaignDefaults = field(default_factory=CampaignDefaults)
+    """``[profiles.NAME.campaign]``."""
     hooks: HooksProfile = field(default_factory=HooksProfile)
+    """``[profiles.NAME.hooks]``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,10 +212,15 @@ class ConfigFile:
     """A read and checked config file (or the empty one when there is no file)."""
 
     path: Path
+    """Where the file is (or would be)."""
     exists: bool = False
+    """Whether there was a file to read."""
     default_profile: str | None = None
+    """``default_profile``, checked to name a profile."""
     profiles: Mapping[str, Profile] = field(default_factory=dict)
+    """Every ``[profiles.NAME]``, by name, in file order."""
     journal: JournalSettings = field(default_factory=JournalSettings)
+    """``[journal]``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,14 +228,21 @@ class Overrides:
     """What the command line says; ``None`` leaves a value to the lower layers."""
 
     profile: str | None = None
+    """``--profile``."""
     url: str | None = None
+    """``--url``."""
     username: str | None = None
+    """``--username``."""
     auth: str | None = None
+    """``--auth``."""
     timezone: str | None = None
+    """``--timezone``."""
     poll_interval: float | None = None
-    """Seconds; 0 means poll only on demand."""
+    """``--poll-interval`` in seconds; 0 means poll only on demand."""
     request_timeout: float | None = None
+    """``--request-timeout`` (``ping --timeout``)."""
     verify: bool | str | None = None
+    """False for ``--insecure``, a path for ``--ca-bundle``."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -659,9 +688,9 @@ def resolve_settings(
             raise ConfigError(
                 f"{where}: auth {mode!r} needs a username (username, {ENV_USERNAME} or --username)"
             )
-        password = _secret(env, ENV_PASSWORD, profile.password, prompt, "Password", where, "password")
+        password = _secret(env, ENV_PASSWORD, profile.password, prompt, "Password", name, "password")
     if mode in ("key", "both"):
-        api_key = _secret(env, ENV_API_KEY, profile.api_key, prompt, "API key", where, "api_key")
+        api_key = _secret(env, ENV_API_KEY, profile.api_key, prompt, "API key", name, "api_key")
     timezone = overrides.timezone or env.get(ENV_TIMEZONE, "").strip() or profile.timezone
     try:
         pbx_zone(timezone)
@@ -687,7 +716,7 @@ def _secret(
     source: SecretSource | None,
     prompt: Prompt | None,
     label: str,
-    where: str,
+    profile: str | None,
     key: str,
 ) -> Secret:
     value = env.get(variable, "")
@@ -699,8 +728,11 @@ def _secret(
         answer = prompt(label)
         if answer:
             return Secret(answer)
+    if profile is None:
+        raise ConfigError(f"no {label.lower()}: set {variable} (there is no terminal to ask on)")
+    table = _join("profiles", profile)
     raise ConfigError(
-        f"{where}: no {label.lower()}: set {key} or {key}_command in the profile, or {variable}"
+        f"profile {profile!r}: no {label.lower()}: set {key} or {key}_command in [{table}], or {variable}"
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import IntEnum
+from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from simotui import paths
@@ -136,6 +137,10 @@ def overrides_from(args: argparse.Namespace) -> Overrides:
     ca_bundle: str | None = getattr(args, "ca_bundle", None)
     if insecure and ca_bundle:
         raise UsageError("--insecure and --ca-bundle contradict each other")
+    if ca_bundle and not Path(ca_bundle).expanduser().is_file():
+        raise ConfigError(f"--ca-bundle: no such file: {ca_bundle}")
+    if ca_bundle:
+        ca_bundle = str(Path(ca_bundle).expanduser())
     verify: bool | str | None = False if insecure else ca_bundle
     timeout: float | None = getattr(args, "request_timeout", None)
     return Overrides(

@@ -97,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         return asyncio.run(_originate(args, connection, journal, request))
     except KeyboardInterrupt:
-        say("simotui: stopped waiting; the call stays in the journal as in flight")
+        if args.wait:
+            say("simotui: stopped waiting; an accepted call stays in the journal as in flight")
         raise
     finally:
         journal.close()
@@ -165,7 +166,10 @@ async def send(
     Raises:
         SimotuiError: the originate failed; an :class:`ApiTimeout` means the outcome is unknown.
     """
-    request_id = journal.record_request(ORIGINATE, request.to_api(), profile)
+    try:
+        request_id = journal.record_request(ORIGINATE, request.to_api(), profile)
+    except sqlite3.Error as exc:
+        raise SimotuiError(f"cannot write the journal ({exc}); nothing was sent", title="Journal") from None
     try:
         result = await client.calls.originate(request)
     except SimotuiError as error:

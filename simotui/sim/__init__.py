@@ -12,7 +12,9 @@ Module map: ``config`` (SimConfig, SimSettings), ``clock`` (VirtualClock), ``ids
 ``outcomes``, ``state`` (SimulatedPbx: event heap, originate engine, autodialer),
 ``scenarios`` (directory + documented records), ``history``, ``render`` (JSON shapes),
 ``query`` (alike/conditions/date_range/pagination), ``services`` (one handler per
-endpoint), ``audio``, ``build`` (build_pbx), ``server`` (HTTP, auth, errors, uvicorn).
+endpoint), ``audio``, ``build`` (build_pbx), ``components`` (Exten/Trunk API web service
+calls), ``ticker`` (background clock + component calls), ``server`` (HTTP, auth, errors,
+uvicorn).
 
 Where the reference is silent
 -----------------------------
@@ -86,6 +88,31 @@ Autodialer
     from the rows (averages rounded to integers; ``success``/``answered`` = ANSWERED rows).
   - Trunk-manager update: ``status`` must be active/inactive, numeric fields digit
     strings; ``_id`` or v3's ``id`` both work.
+Call originate via campaign (§5.8)
+  - The demo dialplan has one Autodialer Route, context ``simotui``, with rows ``bridge``
+    → the API component ``simotui-bridge``, ``announce`` → the campaign's announcement and
+    ``any`` → the API component. The component is an Exten API (or Trunk API, per
+    ``SimConfig.component_kind``) calling ``SimConfig.component_api_url``. Campaigns with
+    another ``interface_context`` play their announcement, as before.
+  - When a number answers into the component, the simulator sends ``{"src": <number>,
+    "dst": <interface_text, else the route's context>, "data": "", "unique_id": <new
+    cuid>, "app_name": "Exten API"|"Trunk API"}``: a JSON POST or a GET query, to the URL
+    (G) or ``<url>/ExtenAPI``/``<url>/TrunkAPI`` (Rest), with a real-time timeout
+    (``component_timeout``, 1 s). ``simotui.sim.components`` judges the answer.
+  - A usable answer dials ``extension`` (Exten API: an extension directly, a PSTN number
+    through ``main_routing``'s trunk; Trunk API: through ``trunk``, within ``call_limit``)
+    with the outcome rules, and stores the second leg's CDR: ``cuid``/``uniqueid`` =
+    ``unique_id``, ``dcontext`` ``simotui``, ``src`` the first party, ``route[]``
+    ``AutodialerRoute`` → ``ExtenAPI``/``TrunkAPI`` → ``Extension``/``Trunk``, ``start`` =
+    first dial, ``starttime`` = first party answer. The first party's report row is
+    ANSWERED and its billsec covers the component wait, the ringing and the talk.
+  - Unreachable, slow (past the timeout), refusing (``ok`` not "1") or unusable answers
+    (not a JSON object, no ``extension``, a Trunk API answer without ``trunk``, HTTP
+    status not 2xx): no second-leg CDR; the first party's row is ANSWERED, hung up
+    ``COMPONENT_HANGUP_DELAY`` (1 s) after the failure. ``pbx.component_calls`` records
+    every request, its outcome and the answer.
+  - The answer is applied at the virtual time it arrived: at speed s, a web service that
+    takes r real seconds costs the first party r·s virtual seconds of waiting.
 Data
   - Recordings are named ``<YYYYMMDD>_<cuid>.<record_format>``; downloads are real
     audio: a WAV tone clip, or silent MPEG frames for ``.mp3`` (no MP3 encoder in the

@@ -197,8 +197,9 @@ class ApiComponent:
 
     name: str
     kind: Literal["exten", "trunk"] = "exten"
-    url: str | None = None
-    """The web service; ``None`` = not configured (every call through it fails)."""
+    url: str | None = field(default=None, repr=False)
+    """The web service; ``None`` = not configured (every call through it fails). Kept out of
+    ``repr`` because it may carry Basic credentials."""
     style: Literal["g", "rest"] = "g"
     """G sends to ``url`` itself; Rest appends ``/ExtenAPI`` or ``/TrunkAPI``."""
     method: Literal["POST", "GET"] = "POST"

@@ -135,8 +135,9 @@ class OriginatedCall:
 class CampaignAnswerHandler(Protocol):
     """What happens after a campaign number answers; returns the talk time (billsec).
 
-    The default plays the campaign's announcement. A later handler can consult an
-    external Exten API / Trunk API web service and dial a second party instead.
+    The default plays the campaign's announcement. Calls whose ``interface_context`` and
+    ``interface_text`` lead to an API component never reach the handler: they are bridged
+    through that component's web service instead (``run_component_calls``).
     """
 
     def __call__(self, pbx: SimulatedPbx, campaign: Campaign, number: str, answered_at: float, /) -> int:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
@@ -19,7 +22,12 @@ from simotui.api.dates import pbx_zone
 from simotui.api.models import Cdr
 from simotui.directory import Directory
 from simotui.errors import ApiUnavailable, SimotuiError
+from simotui.hooks import BridgeTarget
 from simotui.httplog import HttpLog
+from simotui.store.journal import Journal
+from simotui.tracking import CampaignDial
+from simotui.ui.journaling import JournalKeeper, restored
+from simotui.ui.screens.history import HistoryScreen
 from simotui.settings import Settings
 from simotui.tracking import CallBook
 from simotui.ui.messages import (
@@ -29,6 +37,7 @@ from simotui.ui.messages import (
     DialPrefilled,
     LiveCallWanted,
     PollFailed,
+    RedialWanted,
 )
 from simotui.ui.screens.dashboard import DashboardScreen
 from simotui.ui.screens.details import CdrDetailScreen
@@ -57,6 +66,7 @@ class SimotuiApp(App[None]):
         Binding("ctrl+r", "show_reports", "Reports", id="app.reports"),
         Binding("f3", "toggle_masking", "Mask numbers", id="app.mask"),
         Binding("f4", "show_http_log", "HTTP log", show=False, id="app.http-log"),
+        Binding("f5", "show_history", "History", show=False, id="app.history"),
         Binding("f1", "toggle_help", "Help", id="app.help"),
         Binding("question_mark", "toggle_help", "Help", show=False, id="app.help-question"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
@@ -72,8 +82,10 @@ class SimotuiApp(App[None]):
         clock: Clock = system_clock,
         bridge: BridgeLink | None = None,
         http_log: HttpLog | None = None,
+        journal: Journal | None = None,
     ) -> None:
         super().__init__()
+        self.keeper = JournalKeeper(journal, settings.profile)
         self.http_log = http_log or HttpLog()
         self.mask_changed: Signal[bool] = Signal(self, "mask-changed")
         self.settings = settings
@@ -101,6 +113,7 @@ class SimotuiApp(App[None]):
     # -- lifecycle ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        restored = self._restore_calls()
         self.dashboard = DashboardScreen(
             self.settings,
             self.client,
@@ -111,8 +124,14 @@ class SimotuiApp(App[None]):
             self.tz,
             self.new_status_line,
             responder_running=lambda: self.bridge.running,
+            keeper=self.keeper,
         )
         self.push_screen(self.dashboard)
+        if restored:
+            self.notify(
+                f"Tracking {restored} call(s) again that were in flight when simotui last stopped.", timeout=8
+            )
+        self._catch_hang_up()
         self.bridge.listen(self._bridge_request_seen)
         self.client.observer = self._exchange_seen
         self._check_connection()
@@ -126,6 +145,41 @@ class SimotuiApp(App[None]):
         self.bridge.listen(None)
         await self.client.aclose()
         self.http_log.close()
+        # Every queued journal write lands before the process ends.
+        self.keeper.close()
+
+    def _restore_calls(self) -> int:
+        """Track again the calls the journal says were in flight for this profile."""
+        count = 0
+        for entry in self.keeper.in_flight():
+            try:
+                call = restored(entry)
+            except ValueError as exc:
+                self.notify(f"Journal entry {entry.request_id} cannot be resumed: {exc}", severity="warning")
+                continue
+            self.book.add(call)
+            request = call.request
+            if isinstance(request, CampaignDial) and call.bridge_unique_id is None:
+                self.bridge.book.expect(
+                    BridgeTarget(
+                        call.call_id, request.caller, request.callee, request.trunk_name, request.call_limit
+                    )
+                )
+            count += 1
+        return count
+
+    def _catch_hang_up(self) -> None:
+        """Exit cleanly (journal flushed) when the SSH session or terminal goes away."""
+        if self.is_headless:
+            return
+        loop = asyncio.get_running_loop()
+        for hang_up in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(hang_up, self.exit, None, 128 + hang_up)
+
+    def action_show_history(self) -> None:
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen(self.keeper, self.tz, self.new_status_line))
 
     def _exchange_seen(self, exchange: Exchange) -> None:
         self.http_log.record(exchange)
@@ -210,6 +264,12 @@ class SimotuiApp(App[None]):
             dashboard.prefill(message)
             self.notify("Form filled from the CDR: check it, then Enter to dial.", timeout=4)
 
+    @on(RedialWanted)
+    def _on_redial_wanted(self, message: RedialWanted) -> None:
+        dashboard = self._back_to_dashboard()
+        if dashboard is not None:
+            dashboard.redial(message.dial, confirm=True)
+
     @on(LiveCallWanted)
     def _on_live_call_wanted(self, message: LiveCallWanted) -> None:
         dashboard = self._back_to_dashboard()
@@ -224,6 +284,7 @@ class SimotuiApp(App[None]):
         yield SystemCommand("Reports", "Browse CDRs and campaign reports", self.action_show_reports)
         yield SystemCommand("Help", "Show the keys of the current view", self.action_toggle_help)
         yield SystemCommand("Check connection", "Ping the server again", self._check_connection)
+        yield SystemCommand("History", "Every dial in the journal: search, redial", self.action_show_history)
         yield SystemCommand(
             "Mask numbers", "Show or hide phone numbers on every screen", self.action_toggle_masking
         )
@@ -266,6 +327,7 @@ def make_app(
     clock: Clock = system_clock,
     bridge: BridgeLink | None = None,
     http_log: HttpLog | None = None,
+    journal: Journal | None = None,
 ) -> SimotuiApp:
     """Build the console: the one factory the CLI, the demo, the tests and the screenshots use.
 
@@ -275,6 +337,7 @@ def make_app(
         clock: the time source (tests give the simulator's virtual clock).
         bridge: the running bridge responder for campaign mode; none when None.
         http_log: where HTTP exchanges are kept (and written); an in-memory one when None.
+        journal: where dials and call states are recorded and restored from; none when None.
     """
     if client is None:
         client = SimotelClient(
@@ -284,4 +347,4 @@ def make_app(
             verify=settings.verify,
             pbx_timezone=settings.pbx_timezone,
         )
-    return SimotuiApp(settings, client, clock, bridge, http_log)
+    return SimotuiApp(settings, client, clock, bridge, http_log, journal)

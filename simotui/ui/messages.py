@@ -118,3 +118,10 @@ class LiveCallWanted(Message):
     """Show a tracked call's row in the live panel."""
 
     call_id: str
+
+
+@dataclass
+class RedialWanted(Message):
+    """Put a past dial in the form and ask to confirm it (nothing is sent before that)."""
+
+    dial: Dial

@@ -64,7 +64,9 @@ call_limit = 20
     return path
 
 
-def simotui(*args: str, env: dict[str, str] | None = None, timeout: float = 90) -> subprocess.CompletedProcess[bytes]:
+def simotui(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 90
+) -> subprocess.CompletedProcess[bytes]:
     """Run ``python -m simotui ARGS`` with this test's environment (plus ``env``)."""
     full_env = dict(os.environ)
     full_env.update(env or {})

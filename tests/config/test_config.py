@@ -236,7 +236,9 @@ def test_unknown_key_names_line_and_key_path() -> None:
 
 
 def test_unknown_key_in_a_sub_table() -> None:
-    error = load_error('[profiles.prod]\nurl = "http://a.example.com"\n[profiles.prod.dial]\ncontext = "x"\ntimout = 3\n')
+    error = load_error(
+        '[profiles.prod]\nurl = "http://a.example.com"\n[profiles.prod.dial]\ncontext = "x"\ntimout = 3\n'
+    )
     assert (error.line, error.key) == (5, "profiles.prod.dial.timout")
 
 
@@ -339,7 +341,10 @@ def test_literal_hooks_password_is_a_literal_secret_too() -> None:
 
 
 def test_missing_environment_variable() -> None:
-    write(config_path(), '[profiles.prod]\nurl = "http://a.example.com"\nusername = "u"\npassword = "${PROD_PW}"\n')
+    write(
+        config_path(),
+        '[profiles.prod]\nurl = "http://a.example.com"\nusername = "u"\npassword = "${PROD_PW}"\n',
+    )
     with pytest.raises(ConfigError) as info:
         load_settings(Overrides(profile="prod"), env={"SIMOTUI_API_KEY": "k"})
     message = info.value.message
@@ -374,7 +379,7 @@ def test_command_not_found_timeout_and_silence() -> None:
 
     with pytest.raises(ConfigError, match="command not found: no-such-simotui-helper"):
         source("no-such-simotui-helper").resolve({})
-    with pytest.raises(ConfigError, match="did not finish within 0.5 s"):
+    with pytest.raises(ConfigError, match=r"did not finish within 0\.5 s"):
         source(PY, "-c", "import time; time.sleep(5)").resolve({}, timeout=0.5)
     with pytest.raises(ConfigError, match="printed nothing"):
         source(PY, "-c", "print('   ')").resolve({})
@@ -460,4 +465,8 @@ def test_every_key_the_example_documents_is_accepted(tmp_path: Path) -> None:
     assert prod.verify == str(bundle)
     assert prod.dial.call_limit == 600
     assert prod.hooks.listen == "0.0.0.0:8081"
-    assert prod.hooks.password is not None and prod.hooks.password.command == ("pass", "show", "simotel/hooks")
+    assert prod.hooks.password is not None and prod.hooks.password.command == (
+        "pass",
+        "show",
+        "simotel/hooks",
+    )

@@ -94,7 +94,11 @@ def test_exten_api_bridges_to_the_second_party(
     row = only_row(pbx, oid)
     assert row["disposition"] == "ANSWERED" and row["number"] == "557"
     [attempt] = row["tries"]
-    assert (attempt["cause"], attempt["cause-txt"], attempt["disposition"]) == ("16", "Normal Clearing", "ANSWERED")
+    assert (attempt["cause"], attempt["cause-txt"], attempt["disposition"]) == (
+        "16",
+        "Normal Clearing",
+        "ANSWERED",
+    )
     assert attempt["cdr_id"]["$oid"]
     # The first party's talk time covers waiting for the component, ringing 552 and the talk.
     assert row["billsec"] > cdr["billsec"] > 0
@@ -269,7 +273,10 @@ def test_other_rows_and_contexts_play_the_announcement(responder_url: str, field
 
 @pytest.mark.parametrize(
     ("number", "disposition", "cause"),
-    [("09121234500", "NO ANSWER", ("16", "Normal Clearing")), ("09121234599", "BUSY", ("21", "Call Rejected"))],
+    [
+        ("09121234500", "NO ANSWER", ("16", "Normal Clearing")),
+        ("09121234599", "BUSY", ("21", "Call Rejected")),
+    ],
 )
 def test_first_party_that_does_not_answer_never_reaches_the_component(
     responder_url: str, seen: list[BridgeRequestSeen], number: str, disposition: str, cause: tuple[str, str]

@@ -71,7 +71,9 @@ async def final_row(client: SimotelClient, campaign_id: str, tries: int = 1) -> 
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         page = await client.autodialer.search_reports(query)
-        if page.records and (page.records[0].disposition == Disposition.ANSWERED or page.records[0].try_count >= tries):
+        if page.records and (
+            page.records[0].disposition == Disposition.ANSWERED or page.records[0].try_count >= tries
+        ):
             [row] = page.records
             return row
         await asyncio.sleep(0.05)
@@ -111,7 +113,9 @@ async def bridged_call(method: str, style: str) -> None:
             assert [step.type for step in cdr.route] == ["AutodialerRoute", "ExtenAPI", "Extension"]
             assert row.billsec > cdr.billsec > 0
         wait_until(lambda: len(seen) == 1)
-        assert [(s.call_id, s.unique_id, s.src, s.refused) for s in seen] == [("call-1", unique_id, "557", None)]
+        assert [(s.call_id, s.unique_id, s.src, s.refused) for s in seen] == [
+            ("call-1", unique_id, "557", None)
+        ]
         [call] = sim.pbx.component_calls
         assert call.method == method and call.url.endswith("/ExtenAPI") == (style == "rest")
         assert sim.pbx.pending_component_calls() == 0
@@ -151,7 +155,9 @@ async def unbridged(sim: SimulatorHandle, outcome: str) -> None:
         assert call.outcome == outcome, (call.outcome, call.error)
         assert await second_leg(client, call.unique_id) == []
     assert sim.pbx.pending_component_calls() == 0
-    assert all(c.status == "completed" for c in sim.pbx.campaigns.values() if c.interface_context == BRIDGE_CONTEXT)
+    assert all(
+        c.status == "completed" for c in sim.pbx.campaigns.values() if c.interface_context == BRIDGE_CONTEXT
+    )
 
 
 async def test_responder_down() -> None:
@@ -182,7 +188,9 @@ async def test_a_slow_component_stalls_no_request() -> None:
     with canned_service(answer, delay=0.8) as service, served(service.url, component_timeout=2.0) as sim:
         async with client_for(sim) as client:
             campaign_id = await dial(client, sim, "557")
-            wait_until(lambda: bool(sim.pbx.component_calls) and sim.pbx.component_calls[0].state == "calling")
+            wait_until(
+                lambda: bool(sim.pbx.component_calls) and sim.pbx.component_calls[0].state == "calling"
+            )
             started = time.perf_counter()
             await client.setting.ping()
             await client.autodialer.search_reports(CampaignReportQuery(campaign_id=campaign_id))

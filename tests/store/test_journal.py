@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,9 +27,9 @@ ACCEPTED = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Journal:
+def journal(tmp_path: Path) -> Iterator[Journal]:
     with Journal(tmp_path / "j" / "journal.sqlite3") as handle:
-        yield handle  # type: ignore[misc]
+        yield handle
 
 
 def accepted(journal: Journal, call_id: str, request: OriginateRequest = REQUEST) -> int:
@@ -41,7 +42,12 @@ def test_request_accept_state_round_trip(journal: Journal) -> None:
     request_id = accepted(journal, "orig.call.1.1")
     [call] = journal.in_flight()
     assert call.request_id == request_id
-    assert (call.mode, call.profile, call.call_id, call.outcome) == (ORIGINATE, "prod", "orig.call.1.1", "accepted")
+    assert (call.mode, call.profile, call.call_id, call.outcome) == (
+        ORIGINATE,
+        "prod",
+        "orig.call.1.1",
+        "accepted",
+    )
     assert call.accepted_at == ACCEPTED
     assert dict(call.request) == REQUEST.to_api()
     journal.record_state("orig.call.1.1", CallState.COMPLETED, "ANSWERED", 42, {"cuid": "1.2", "legs": ["a"]})
@@ -120,7 +126,9 @@ def test_default_location_is_the_isolated_data_dir(isolated: Path) -> None:
 def test_in_flight_rebuilds_tracked_calls(journal: Journal) -> None:
     accepted(journal, "orig.call.5.5")
     dial = CampaignDial("09121234567", "552", "tm1", "simotui", "bridge", call_limit=90, tries=2)
-    campaign = journal.record_request(CAMPAIGN, campaign_body(dial, {"name": "x", "numbers": ["09121234567"]}), "p")
+    campaign = journal.record_request(
+        CAMPAIGN, campaign_body(dial, {"name": "x", "numbers": ["09121234567"]}), "p"
+    )
     journal.record_accepted(campaign, "simotui-key-1", ACCEPTED, campaign_id="65f0c0ffee")
     direct, via_campaign = (tracked_call(entry) for entry in journal.in_flight())
     assert direct.call_id == "orig.call.5.5"
@@ -182,7 +190,9 @@ def test_retention_prunes_old_requests_and_their_states(tmp_path: Path) -> None:
         old = journal.record_request(ORIGINATE, REQUEST.to_api(), "p", requested_at=now - timedelta(days=40))
         journal.record_accepted(old, "old-call", now - timedelta(days=40))
         journal.record_state("old-call", "accepted", at=now - timedelta(days=40))
-        recent = journal.record_request(ORIGINATE, REQUEST.to_api(), "p", requested_at=now - timedelta(days=10))
+        recent = journal.record_request(
+            ORIGINATE, REQUEST.to_api(), "p", requested_at=now - timedelta(days=10)
+        )
         journal.record_accepted(recent, "recent-call", now - timedelta(days=10))
         journal.record_state("recent-call", "completed", "ANSWERED", 3)
     with Journal(path, retention_days=30) as journal:

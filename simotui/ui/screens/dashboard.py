@@ -22,6 +22,7 @@ from simotui.errors import ApiTimeout, ApiUnavailable, SimotuiError
 from simotui.hooks import BridgeBook, BridgeTarget
 from simotui.settings import Settings
 from simotui.tracking import CallBook, CallMode, CampaignDial, Dial, TrackedCall
+from simotui.ui.journaling import JournalKeeper
 from simotui.ui.messages import (
     BridgeRequested,
     CallOriginated,
@@ -64,6 +65,7 @@ class DashboardScreen(Screen[None]):
         status_line: Callable[[], StatusLine],
         *,
         responder_running: Callable[[], bool],
+        keeper: JournalKeeper | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -75,6 +77,7 @@ class DashboardScreen(Screen[None]):
         self.tz = tz
         self.status_line = status_line
         self.responder_running = responder_running
+        self.keeper = keeper or JournalKeeper(None, settings.profile)
         # The last confirmed dial and when (monotonic): a key held down must not dial twice.
         self._last_confirmed: tuple[Dial, float] | None = None
 
@@ -90,6 +93,7 @@ class DashboardScreen(Screen[None]):
             interval=self.settings.poll_interval,
             page_size=self.settings.page_size,
             tz=self.tz,
+            keeper=self.keeper,
             id="live",
         )
         yield self.status_line()
@@ -201,24 +205,45 @@ class DashboardScreen(Screen[None]):
     async def _send_originate(self, request: OriginateRequest) -> None:
         """Send the request once. Never retried: a lost answer must not become a second call."""
         try:
-            result = await self.client.calls.originate(request)
+            request_id = await self.keeper.record_request(request, request.to_api())
         except SimotuiError as error:
             self.post_message(DialFailed(request, error))
+            return
+        try:
+            result = await self.client.calls.originate(request)
+        except SimotuiError as error:
+            await self.keeper.record_failed(request_id, error)
+            self.post_message(DialFailed(request, error))
         else:
-            self.post_message(CallOriginated(request, result, self.clock()))
+            accepted_at = self.clock()
+            warning = await self.keeper.record_accepted(request_id, result.originated_call_id, accepted_at)
+            self.post_message(CallOriginated(request, result, accepted_at))
+            if warning:
+                self.notify(warning, title="Journal", severity="warning", timeout=10)
 
     @work(group="dial", exit_on_error=False, description="Create one one-contact campaign")
     async def _send_campaign(self, dial: CampaignDial, request: CampaignRequest, call_key: str) -> None:
         """Create the campaign once; never retried, for the same reason as an originate."""
         try:
+            request_id = await self.keeper.record_request(dial, request.to_api(self.tz))
+        except SimotuiError as error:
+            self.bridge.forget(call_key)
+            self.post_message(DialFailed(dial, error))
+            return
+        try:
             campaign_id = await self.client.autodialer.add_campaign(request)
         except SimotuiError as error:
+            await self.keeper.record_failed(request_id, error)
             if not isinstance(error, ApiTimeout | ApiUnavailable):
                 # A definite refusal: no campaign, nothing will ask the responder.
                 self.bridge.forget(call_key)
             self.post_message(DialFailed(dial, error))
         else:
-            self.post_message(CampaignCreated(dial, call_key, campaign_id, self.clock()))
+            accepted_at = self.clock()
+            warning = await self.keeper.record_accepted(request_id, call_key, accepted_at, campaign_id)
+            self.post_message(CampaignCreated(dial, call_key, campaign_id, accepted_at))
+            if warning:
+                self.notify(warning, title="Journal", severity="warning", timeout=10)
 
     @on(CallOriginated)
     def _on_call_originated(self, message: CallOriginated) -> None:
@@ -300,14 +325,17 @@ class DashboardScreen(Screen[None]):
     @on(RecentDials.Chosen)
     def _on_recent_chosen(self, event: RecentDials.Chosen) -> None:
         event.stop()
-        dial = event.dial
+        self.redial(event.dial, confirm=event.confirm)
+
+    def redial(self, dial: Dial, *, confirm: bool) -> None:
+        """Put a dial in the form (in its mode) and, when asked, go to the confirmation."""
         if isinstance(dial, CampaignDial):
             self.form.mode = CallMode.CAMPAIGN
             self.form.fill(campaign_values(dial))
         else:
             self.form.mode = CallMode.DIRECT
             self.form.fill(form_values(dial))
-        if event.confirm:
+        if confirm:
             self.form.submit()
 
     def prefill(self, message: DialPrefilled) -> None:

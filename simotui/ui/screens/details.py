@@ -103,7 +103,9 @@ class CdrDetailScreen(Screen[None]):
         try:
             saved = await self.client.reports.save_audio(record, target, advance)
         except SimotuiError as error:
-            self.notify(f"{record}: {error.message}", title="Recording not saved", severity="error", timeout=10)
+            self.notify(
+                f"{record}: {error.message}", title="Recording not saved", severity="error", timeout=10
+            )
         else:
             self.notify(f"Saved {saved.size:,} bytes ({saved.content_type}) to {saved.path}", timeout=8)
         finally:

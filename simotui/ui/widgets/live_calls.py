@@ -24,6 +24,7 @@ from simotui.poller import next_backoff, poll_cycle
 from simotui.tracking import CallBook, CallMode, CallState, TrackedCall, outcome_text
 from simotui.ui.messages import CallsPolled, CampaignFinished, PollFailed
 from simotui.ui.clipboard import copy_text
+from simotui.ui.journaling import JournalKeeper
 from simotui.ui.masking import masker
 from simotui.ui.styles import STATE_STYLES, disposition_style
 
@@ -137,6 +138,7 @@ class LiveCallsPanel(Widget):
         interval: float | None,
         page_size: int,
         tz: tzinfo,
+        keeper: JournalKeeper | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -145,6 +147,7 @@ class LiveCallsPanel(Widget):
         self.clock = clock
         self.page_size = page_size
         self.tz = tz
+        self.keeper = keeper
         self.board: CallBoard[str] = CallBoard(width=len(COLUMNS))
         self._wake = asyncio.Event()
         self.set_reactive(LiveCallsPanel.interval, interval)
@@ -226,9 +229,11 @@ class LiveCallsPanel(Widget):
         self._after_change(self.book.expire(self.clock()))
 
     def _after_change(self, changed: set[str]) -> None:
-        """Render, and hand every campaign call that just became final to its cleanup."""
+        """Journal each change, render, and hand every campaign call that just became final to its cleanup."""
         for call_id in changed:
             call = self.book.calls[call_id]
+            if self.keeper is not None:
+                self.keeper.record_state(call)
             if (
                 call.mode is CallMode.CAMPAIGN
                 and call.state.is_final
@@ -241,14 +246,12 @@ class LiveCallsPanel(Widget):
 
     def bridged(self, call_key: str, unique_id: str) -> None:
         """The responder handed a campaign call to its second party: look for that CDR."""
-        self.book.apply_bridge(call_key, unique_id)
-        self.render_rows()
+        self._after_change(self.book.apply_bridge(call_key, unique_id))
         self.request_refresh()
 
     def cleaned_up(self, call_key: str, note: str) -> None:
-        """Show what became of a finished call's campaign."""
-        self.book.apply_cleanup(call_key, note)
-        self.render_rows()
+        """Show (and journal) what became of a finished call's campaign."""
+        self._after_change(self.book.apply_cleanup(call_key, note))
 
     def track(self, call: TrackedCall) -> None:
         """Start showing a newly accepted call, put the cursor on it and poll soon."""
