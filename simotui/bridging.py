@@ -87,7 +87,9 @@ def running_bridge(hooks: HooksSettings) -> Iterator[BridgeLink]:
             on_request=link.deliver,
         )
     except OSError as exc:
-        raise ConfigError(f"the bridge responder cannot listen on {hooks.listen}: {exc.strerror or exc}") from None
+        raise ConfigError(
+            f"the bridge responder cannot listen on {hooks.listen}: {exc.strerror or exc}"
+        ) from None
     link.url = handle.url
     try:
         yield link

@@ -151,7 +151,7 @@ def _run_console(args: argparse.Namespace) -> int:
     journal_file = paths.journal_path()
     try:
         journal = Journal(journal_file)
-    except Exception as exc:  # noqa: BLE001 - without a journal a killed session would lose calls
+    except Exception as exc:
         raise ConfigError(
             f"cannot open the journal {journal_file}: {exc} (set XDG_DATA_HOME to a writable place)"
         ) from None

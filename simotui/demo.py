@@ -30,7 +30,9 @@ class DemoSession:
 
 
 @contextmanager
-def demo_session(*, seed: int = 1, speed: float = 1.0, poll_interval: float | None = 3.0) -> Iterator[DemoSession]:
+def demo_session(
+    *, seed: int = 1, speed: float = 1.0, poll_interval: float | None = 3.0
+) -> Iterator[DemoSession]:
     """Run the responder and a simulator with history for as long as the block lasts."""
     with running_bridge(HooksSettings(listen="127.0.0.1:0")) as bridge:
         config = SimConfig(seed=seed, speed=speed, history=DEMO_HISTORY, component_api_url=bridge.url)
@@ -53,7 +55,9 @@ def demo_session(*, seed: int = 1, speed: float = 1.0, poll_interval: float | No
 
 
 @contextmanager
-def demo_settings(*, seed: int = 1, speed: float = 1.0, poll_interval: float | None = 3.0) -> Iterator[Settings]:
+def demo_settings(
+    *, seed: int = 1, speed: float = 1.0, poll_interval: float | None = 3.0
+) -> Iterator[Settings]:
     """The settings of a demo session (for callers that need no bridge)."""
     with demo_session(seed=seed, speed=speed, poll_interval=poll_interval) as session:
         yield session.settings

@@ -29,7 +29,9 @@ class Directory:
         self.trunks = tuple(sorted({trunk.name for trunk in trunks if trunk.name}, key=str.lower))
         self.loaded = True
 
-    def load_autodialer(self, managers: Iterable[TrunkManager], announcements: Iterable[Announcement]) -> None:
+    def load_autodialer(
+        self, managers: Iterable[TrunkManager], announcements: Iterable[Announcement]
+    ) -> None:
         """Replace the campaign-mode lists with fresh search results."""
         self.trunk_managers = tuple(managers)
         self.announcements = tuple(announcements)

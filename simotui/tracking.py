@@ -177,7 +177,7 @@ class TrackedCall:
         """Whether the next poll's autodialer report search must cover this call."""
         if self.mode is not CallMode.CAMPAIGN or not self.campaign_id:
             return False
-        return self.state is CallState.ACCEPTED or self.report is None and self.state is CallState.COMPLETED
+        return self.state is CallState.ACCEPTED or (self.report is None and self.state is CallState.COMPLETED)
 
     def elapsed(self, now: datetime) -> timedelta:
         """Time since acceptance, frozen once the call is final."""
@@ -244,11 +244,15 @@ def outcome_text(call: TrackedCall) -> str:
     """What a user should read about a final call, in words."""
     if call.state is CallState.NOT_REACHED:
         first = call.first_leg_disposition
-        return {
-            Disposition.NO_ANSWER: "first party did not answer",
-            Disposition.BUSY: "first party busy",
-            Disposition.LOST: "first party lost (never rang)",
-        }.get(first, f"first party: {first}") if first else "first party not reached"
+        return (
+            {
+                Disposition.NO_ANSWER: "first party did not answer",
+                Disposition.BUSY: "first party busy",
+                Disposition.LOST: "first party lost (never rang)",
+            }.get(first, f"first party: {first}")
+            if first
+            else "first party not reached"
+        )
     if call.state is CallState.NOT_BRIDGED:
         if call.bridge_unique_id is None:
             return "first party answered; Simotel never asked the responder for the second party"

@@ -242,12 +242,14 @@ class SimotelClient:
                 f"{self.base_url} stopped sending {service} ({type(exc).__name__})", code="timeout"
             )
         except httpx.HTTPError as exc:
-            error = ApiUnavailable(f"download of {service} from {self.base_url} failed: {exc}", code="dropped")
+            error = ApiUnavailable(
+                f"download of {service} from {self.base_url} failed: {exc}", code="dropped"
+            )
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise ResponseError(f"cannot write {target}: {exc.strerror or exc}") from None
         finally:
-            if partial.exists() and not target.exists():
+            if partial.exists() and not target.exists():  # noqa: ASYNC240 - a stat, once, on failure
                 partial.unlink(missing_ok=True)
         self._observe("POST", service, None, started, received, error.code)
         raise error

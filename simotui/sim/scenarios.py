@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 # The documented records are kept one per line, so each can be checked against its sample.
 """Seed data: the PBX directory (extensions, trunks, queues, contexts, autodialer objects) and the
 records the documented examples return, rebuilt through the internal model.

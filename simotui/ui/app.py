@@ -16,20 +16,17 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from simotui.api.client import Exchange, SimotelClient
-from simotui.bridging import BridgeLink
-from simotui.hooks import BridgeRequestSeen
 from simotui.api.dates import pbx_zone
 from simotui.api.models import Cdr
+from simotui.bridging import BridgeLink
 from simotui.directory import Directory
 from simotui.errors import ApiUnavailable, SimotuiError
-from simotui.hooks import BridgeTarget
+from simotui.hooks import BridgeRequestSeen, BridgeTarget
 from simotui.httplog import HttpLog
-from simotui.store.journal import Journal
-from simotui.tracking import CampaignDial
-from simotui.ui.journaling import JournalKeeper, restored
-from simotui.ui.screens.history import HistoryScreen
 from simotui.settings import Settings
-from simotui.tracking import CallBook
+from simotui.store.journal import Journal
+from simotui.tracking import CallBook, CampaignDial
+from simotui.ui.journaling import JournalKeeper, restored
 from simotui.ui.messages import (
     BridgeRequested,
     CallsPolled,
@@ -41,6 +38,7 @@ from simotui.ui.messages import (
 )
 from simotui.ui.screens.dashboard import DashboardScreen
 from simotui.ui.screens.details import CdrDetailScreen
+from simotui.ui.screens.history import HistoryScreen
 from simotui.ui.screens.http_log import HttpLogScreen
 from simotui.ui.screens.reports import ReportsScreen
 from simotui.ui.widgets.status_line import ConnectionStatus, StatusLine

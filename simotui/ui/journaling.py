@@ -73,7 +73,7 @@ class JournalKeeper:
         record = campaign_body(dial, body) if isinstance(dial, CampaignDial) else body
         try:
             request_id: int = await self._run(self.journal.record_request, mode, record, self.profile)
-        except Exception as exc:  # noqa: BLE001 - any failure to write means: do not dial
+        except Exception as exc:
             raise SimotuiError(f"the journal could not record the dial: {exc}", title="Not dialled") from None
         return request_id
 
@@ -87,7 +87,7 @@ class JournalKeeper:
             await self._run(
                 self.journal.record_accepted, request_id, call_id, accepted_at, campaign_id=campaign_id
             )
-        except Exception as exc:  # noqa: BLE001 - the call exists: warn, never undo it
+        except Exception as exc:
             return f"the journal could not record call {call_id}: {exc}"
         return None
 
@@ -97,7 +97,7 @@ class JournalKeeper:
             return
         try:
             await self._run(self.journal.record_failed, request_id, error)
-        except Exception:  # noqa: BLE001, S110 - the user is told of the failure itself already
+        except Exception:
             pass
 
     def record_state(self, call: TrackedCall) -> None:

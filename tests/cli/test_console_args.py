@@ -85,7 +85,9 @@ def test_demo_runs_a_demo_session(launched: list[Settings], monkeypatch: pytest.
     @contextmanager
     def demo_session(**kwargs: Any) -> Iterator[Any]:
         calls.append(kwargs)
-        settings = Settings(base_url="http://127.0.0.1:1", credentials=Credentials("key", api_key=Secret("k")))
+        settings = Settings(
+            base_url="http://127.0.0.1:1", credentials=Credentials("key", api_key=Secret("k"))
+        )
         yield simotui.demo.DemoSession(settings, BridgeLink(), None)  # type: ignore[arg-type]
 
     monkeypatch.setattr(simotui.demo, "demo_session", demo_session)

@@ -18,8 +18,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
 from simotui.api import Credentials, SimotelClient
-from simotui.secret import Secret
 from simotui.bridging import running_bridge
+from simotui.secret import Secret
 from simotui.settings import CampaignDefaults, DialDefaults, HooksSettings, Settings
 from simotui.sim import SimConfig, SimSettings, SimulatedPbx, build_pbx, create_app
 from simotui.tracking import CallMode, CallState
@@ -164,8 +164,12 @@ async def direct_and_campaign_calls(pilot: Pilot[None], scene: Scene) -> None:
     await campaign_dial(pilot, scene, "558", "560")
     scene.app.screen.query_one("#live-table", DataTable).focus()
     await pilot.press("space")
-    await wait_for(pilot, lambda: sum(c.state is not CallState.ACCEPTED for c in scene.app.book.calls.values()) == 4)
-    await wait_for(pilot, lambda: all(c.cleanup != "removing campaign…" for c in scene.app.book.calls.values()))
+    await wait_for(
+        pilot, lambda: sum(c.state is not CallState.ACCEPTED for c in scene.app.book.calls.values()) == 4
+    )
+    await wait_for(
+        pilot, lambda: all(c.cleanup != "removing campaign…" for c in scene.app.book.calls.values())
+    )
     await settle(pilot, scene)
 
 

@@ -63,8 +63,11 @@ async def campaign_dial(pilot: Any, caller: str, callee: str, **fields: str) -> 
     form = app.screen.query_one("#dial-form")
     if form.mode is not CallMode.CAMPAIGN:
         await pilot.press("ctrl+t")
-    await wait_until(pilot, lambda: app.screen.query_one("#trunk_manager_id", Select).value != Select.NULL,
-                     what="trunk managers loaded")
+    await wait_until(
+        pilot,
+        lambda: app.screen.query_one("#trunk_manager_id", Select).value != Select.NULL,
+        what="trunk managers loaded",
+    )
     for name, value in {"caller": caller, "callee": callee, **fields}.items():
         app.screen.query_one(f"#{name}", Input).value = value
     app.screen.query_one("#caller", Input).focus()
@@ -85,7 +88,9 @@ async def test_first_party_answers_second_party_bridged_with_its_cdr(rig: Rig) -
         await wait_until(pilot, lambda: len(app.book.calls) == 1, what="the campaign row")
         call = only_call(app)
         assert call.mode is CallMode.CAMPAIGN and call.campaign_id
-        await wait_until(pilot, lambda: only_call(app).state is CallState.COMPLETED, within=20, what="bridged CDR")
+        await wait_until(
+            pilot, lambda: only_call(app).state is CallState.COMPLETED, within=20, what="bridged CDR"
+        )
         done = only_call(app)
         assert done.bridge_unique_id is not None
         assert done.main_leg is not None and done.main_leg.cuid == done.bridge_unique_id
@@ -107,7 +112,9 @@ async def test_first_party_never_answers_says_so_with_tries_and_cause(rig: Rig) 
     async with app.run_test(size=SIZE) as pilot:
         await campaign_dial(pilot, "09121234500", "552", tries="2")
         await wait_until(pilot, lambda: len(app.book.calls) == 1)
-        await wait_until(pilot, lambda: only_call(app).state is CallState.NOT_REACHED, within=20, what="not reached")
+        await wait_until(
+            pilot, lambda: only_call(app).state is CallState.NOT_REACHED, within=20, what="not reached"
+        )
         call = only_call(app)
         assert call.first_leg_disposition == Disposition.NO_ANSWER
         assert call.report is not None and len(call.report.tries) == 2
@@ -163,7 +170,9 @@ async def test_one_campaign_dial_sends_exactly_one_add_even_with_repeated_keys(r
     app = campaign_app(rig)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+t")
-        await wait_until(pilot, lambda: app.screen.query_one("#trunk_manager_id", Select).value != Select.NULL)
+        await wait_until(
+            pilot, lambda: app.screen.query_one("#trunk_manager_id", Select).value != Select.NULL
+        )
         app.screen.query_one("#caller", Input).value = "558"
         app.screen.query_one("#callee", Input).value = "560"
         app.screen.query_one("#caller", Input).focus()
@@ -171,7 +180,9 @@ async def test_one_campaign_dial_sends_exactly_one_add_even_with_repeated_keys(r
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen))
         await pilot.press("y", "y", "enter", "enter", "y", "enter")
         await pilot.pause(1.0)
-        adds = [r for r in requests_to(rig.sim, "autodialer/campaigns/add") if r.body.get("numbers") == ["558"]]
+        adds = [
+            r for r in requests_to(rig.sim, "autodialer/campaigns/add") if r.body.get("numbers") == ["558"]
+        ]
         assert len(adds) == 1 and len(app.book.calls) == 1
 
 
@@ -182,7 +193,9 @@ async def test_failed_removal_is_shown_not_forgotten(rig: Rig) -> None:
         try:
             await campaign_dial(pilot, "09121234599", "552")
             await wait_until(pilot, lambda: len(app.book.calls) == 1)
-            await wait_until(pilot, lambda: only_call(app).cleanup.startswith("campaign NOT removed"), within=20)
+            await wait_until(
+                pilot, lambda: only_call(app).cleanup.startswith("campaign NOT removed"), within=20
+            )
             call = only_call(app)
             assert "Access denied" in call.cleanup
             row = [str(c) for c in app.screen.query_one("#live-table", DataTable).get_row(call.call_id)]

@@ -285,7 +285,9 @@ async def test_no_cdr_row_explains_itself_under_the_table(sim: SimulatorHandle) 
         hint = lambda: str(app.screen.query_one("#live-hint", Static).render())  # noqa: E731
         await wait_until(pilot, lambda: hint().startswith("Waiting for the CDR"), what="waiting hint")
         await wait_until(pilot, lambda: app.book.calls[call_id].state is CallState.NO_CDR)
-        await wait_until(pilot, lambda: "first party most likely never answered" in hint(), what="no-CDR hint")
+        await wait_until(
+            pilot, lambda: "first party most likely never answered" in hint(), what="no-CDR hint"
+        )
 
 
 async def test_command_palette_opens_reports(sim: SimulatorHandle) -> None:
@@ -343,21 +345,32 @@ async def test_masking_hides_phone_numbers_on_every_screen(sim: SimulatorHandle)
         (call_id,) = app.book.calls
         table = app.screen.query_one("#live-table", DataTable)
         await pilot.press("f3")
-        await wait_until(pilot, lambda: str(table.get_row(call_id)[1]) == "557 → 0912***4567", what="masked row")
+        await wait_until(
+            pilot, lambda: str(table.get_row(call_id)[1]) == "557 → 0912***4567", what="masked row"
+        )
         recent = str(app.screen.query_one("#recent").get_option_at_index(0).prompt)  # type: ignore[attr-defined]
         assert "0912***4567" in recent and "09121234567" not in recent
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
         browser = app.screen.query_one("#cdr-browser", ReportBrowser)
         await wait_until(pilot, lambda: bool(browser.records))
-        cells = [str(c) for r in range(browser.query_one(DataTable).row_count)
-                 for c in browser.query_one(DataTable).get_row_at(r)]
+        cells = [
+            str(c)
+            for r in range(browser.query_one(DataTable).row_count)
+            for c in browser.query_one(DataTable).get_row_at(r)
+        ]
         long_numbers = [c for c in cells if c.isdigit() and len(c) >= 8]
         assert not long_numbers, long_numbers
         assert any("***" in c for c in cells)
         await pilot.press("f3")
-        await wait_until(pilot, lambda: any(c.isdigit() and len(c) >= 8 for r in range(browser.query_one(DataTable).row_count)
-                                            for c in map(str, browser.query_one(DataTable).get_row_at(r))))
+        await wait_until(
+            pilot,
+            lambda: any(
+                c.isdigit() and len(c) >= 8
+                for r in range(browser.query_one(DataTable).row_count)
+                for c in map(str, browser.query_one(DataTable).get_row_at(r))
+            ),
+        )
 
 
 async def test_http_log_lists_every_exchange(sim: SimulatorHandle) -> None:

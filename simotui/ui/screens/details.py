@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from datetime import datetime, tzinfo
+from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
@@ -18,10 +18,10 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Label, ProgressBar, Static
 
 from simotui import display
-from simotui.api.models import Cdr, OriginateRequest
-from simotui.tracking import CallMode, CallState, CampaignDial, TrackedCall, outcome_text
 from simotui.api.client import SimotelClient
+from simotui.api.models import Cdr, OriginateRequest
 from simotui.errors import SimotuiError
+from simotui.tracking import CallMode, CallState, CampaignDial, TrackedCall, outcome_text
 from simotui.ui.clipboard import copy_text
 from simotui.ui.masking import follow_masking, masker
 from simotui.ui.messages import DialPrefilled, LiveCallWanted

@@ -17,15 +17,15 @@ from textual.widgets import DataTable, Static
 
 from simotui import display
 from simotui.api.client import SimotelClient
+from simotui.api.models import Disposition
 from simotui.board import CallBoard
 from simotui.errors import SimotuiError
-from simotui.api.models import Disposition
 from simotui.poller import next_backoff, poll_cycle
 from simotui.tracking import CallBook, CallMode, CallState, TrackedCall, outcome_text
-from simotui.ui.messages import CallsPolled, CampaignFinished, PollFailed
 from simotui.ui.clipboard import copy_text
 from simotui.ui.journaling import JournalKeeper
 from simotui.ui.masking import masker
+from simotui.ui.messages import CallsPolled, CampaignFinished, PollFailed
 from simotui.ui.styles import STATE_STYLES, disposition_style
 
 COLUMNS = ("Call", "Caller → Callee", "State", "Elapsed", "Disposition", "Billsec", "Wait")
