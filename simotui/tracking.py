@@ -219,6 +219,17 @@ class TrackedCall:
             return self
         return replace(self, bridge_unique_id=unique_id)
 
+    @property
+    def ready_for_cleanup(self) -> bool:
+        """Whether a campaign call's campaign can go: final, and its report row already read.
+
+        A call bridged before its report row appeared keeps the campaign until the row arrives,
+        since removing a campaign can take its report rows with it.
+        """
+        if self.mode is not CallMode.CAMPAIGN or not self.campaign_id or not self.state.is_final:
+            return False
+        return self.report is not None or self.state is not CallState.COMPLETED
+
     def with_cleanup(self, note: str) -> TrackedCall:
         """The call after its campaign was removed (or could not be)."""
         return replace(self, cleanup=note)
@@ -262,7 +273,9 @@ def outcome_text(call: TrackedCall) -> str:
             return "no report row arrived for the campaign"
         return "no CDR: the first party most likely never answered"
     if call.state is CallState.COMPLETED:
-        return "completed"
+        if call.mode is CallMode.CAMPAIGN:
+            return f"bridged: the first party answered, the second leg ended {call.disposition or '—'}"
+        return f"completed: {call.disposition or '—'}"
     if call.mode is CallMode.CAMPAIGN:
         report = call.report
         if report is not None and report.disposition == Disposition.ANSWERED:

@@ -111,3 +111,22 @@ def test_elapsed_of_a_completed_call_ends_at_the_cdr_end() -> None:
         T0 + timedelta(minutes=9),
     )
     assert done.elapsed(T0 + timedelta(hours=1)) == timedelta(seconds=65)
+
+
+def test_campaign_call_keeps_its_campaign_until_the_report_row_is_read() -> None:
+    from simotui.api.models import CampaignReportRow
+    from simotui.tracking import CampaignDial
+
+    dial = CampaignDial("557", "552", "tm", "simotui", "bridge")
+    call = TrackedCall("campaign.1", dial, accepted_at=T0, campaign_id="c1").with_bridge("1795.1")
+    leg = cdr("r1", "", cuid="1795.1")
+    book = CallBook()
+    book.add(call)
+    book.apply_cdrs([leg], T0 + timedelta(seconds=40))
+    done = book.calls["campaign.1"]
+    assert done.state is CallState.COMPLETED and not done.ready_for_cleanup
+    row = CampaignReportRow.from_api(
+        {"_id": "x", "campaign_id": {"$oid": "c1"}, "number": "557", "disposition": "ANSWERED", "try": 1}, TEHRAN
+    )
+    assert book.apply_reports([row], T0 + timedelta(seconds=45)) == {"campaign.1"}
+    assert book.calls["campaign.1"].ready_for_cleanup

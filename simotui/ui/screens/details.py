@@ -166,7 +166,7 @@ class CallDetailScreen(Screen[None]):
                 body = json.dumps(request.to_api(), indent=2, ensure_ascii=False)
                 yield Static(mask("POST call/originate/act\n" + body), classes="request-body", markup=False)
             if not call.legs:
-                yield Label("No CDR leg found yet.", classes="section-title")
+                yield Label(_no_legs_text(call), classes="section-title")
             for number, leg in enumerate(call.legs, start=1):
                 yield CdrView(leg, self.tz, title=f"Leg {number} of {len(call.legs)}")
         yield self.status_line()
@@ -218,3 +218,20 @@ def _campaign_report(call: TrackedCall, tz: tzinfo) -> Iterator[Widget]:
             attempt.cdr_id,
         )
     yield tries
+
+
+def _tries(dial: CampaignDial) -> str:
+    if dial.tries == 1:
+        return "one try"
+    return f"{dial.tries} tries, {dial.try_interval} s apart"
+
+
+def _no_legs_text(call: TrackedCall) -> str:
+    """Why a call has no CDR leg to show."""
+    if call.state is CallState.NOT_REACHED:
+        return "No second leg: the first party was never reached, so nobody was bridged."
+    if call.state is CallState.NOT_BRIDGED:
+        return "No second leg: the call was not handed on to the second party."
+    if call.state is CallState.NO_CDR:
+        return "No CDR arrived."
+    return "No CDR leg found yet."

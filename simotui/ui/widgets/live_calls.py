@@ -234,12 +234,7 @@ class LiveCallsPanel(Widget):
             call = self.book.calls[call_id]
             if self.keeper is not None:
                 self.keeper.record_state(call)
-            if (
-                call.mode is CallMode.CAMPAIGN
-                and call.state.is_final
-                and not call.cleanup
-                and call.campaign_id
-            ):
+            if call.ready_for_cleanup and not call.cleanup:
                 self.book.apply_cleanup(call_id, "removing campaign…")
                 self.post_message(CampaignFinished(call_id, call.campaign_id))
         self.render_rows()
@@ -307,7 +302,7 @@ class LiveCallsPanel(Widget):
                 table.add_row(*(self._cell(i, v) for i, v in enumerate(cells)), key=key)
             for key, changes in diff.changed.items():
                 for index, value in changes.items():
-                    table.update_cell(key, COLUMNS[index], self._cell(index, value))
+                    table.update_cell(key, COLUMNS[index], self._cell(index, value), update_width=True)
         self._update_hint()
 
     @staticmethod
