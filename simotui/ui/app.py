@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import select
 import signal
+import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import TextIO
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -44,6 +47,24 @@ from simotui.ui.screens.reports import ReportsScreen
 from simotui.ui.widgets.status_line import ConnectionStatus, StatusLine
 
 Clock = Callable[[], datetime]
+TERMINAL_CHECK_SECONDS = 1.0
+
+
+def terminal_gone(stream: TextIO | None) -> bool:
+    """Whether the terminal on ``stream`` hung up or closed (POLLHUP/POLLERR/POLLNVAL, or EOF)."""
+    if stream is None:
+        return True
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    try:
+        events = poller.poll(0)
+    except OSError:
+        return True
+    return any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events)
 
 
 def system_clock() -> datetime:
@@ -174,6 +195,14 @@ class SimotuiApp(App[None]):
         for hang_up in (signal.SIGHUP, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(hang_up, self.exit, None, 128 + hang_up)
+        # Not every lost terminal comes with a SIGHUP (a pty that was never the controlling
+        # one, stdin at end of file), and the input thread then spins on a read that always
+        # returns nothing: look for the hang-up ourselves.
+        self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal)
+
+    def _check_terminal(self) -> None:
+        if terminal_gone(sys.__stdin__):
+            self.exit(None, 129)
 
     def action_show_history(self) -> None:
         if not isinstance(self.screen, HistoryScreen):

@@ -126,7 +126,8 @@ def test_campaign_call_keeps_its_campaign_until_the_report_row_is_read() -> None
     done = book.calls["campaign.1"]
     assert done.state is CallState.COMPLETED and not done.ready_for_cleanup
     row = CampaignReportRow.from_api(
-        {"_id": "x", "campaign_id": {"$oid": "c1"}, "number": "557", "disposition": "ANSWERED", "try": 1}, TEHRAN
+        {"_id": "x", "campaign_id": {"$oid": "c1"}, "number": "557", "disposition": "ANSWERED", "try": 1},
+        TEHRAN,
     )
     assert book.apply_reports([row], T0 + timedelta(seconds=45)) == {"campaign.1"}
     assert book.calls["campaign.1"].ready_for_cleanup

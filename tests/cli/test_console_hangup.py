@@ -1,0 +1,146 @@
+"""The console on a real terminal leaves within seconds when SSH drops, with its journal intact.
+
+Runs ``simotui --url`` in a pseudo-terminal as a child process (Textual needs a terminal), dials
+through the real UI, then hangs up: a SIGHUP, or the terminal itself going away.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from simotui.sim import SimulatorHandle
+
+# Generous bounds on waiting, not performance assertions: a healthy run takes about a second.
+START_WITHIN = 30.0
+EXIT_WITHIN = 10.0
+
+
+def _read_until(fd: int, needle: bytes, within: float) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + within
+    while needle not in seen:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never saw {needle!r}; last output: {seen[-400:]!r}")
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        seen += chunk
+    return seen
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 65536):
+            pass
+    except OSError:
+        pass
+
+
+@pytest.fixture
+def console(sim: SimulatorHandle, isolated: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
+    """A console in a pty, connected to the test simulator, with its own journal."""
+    master, slave = pty.openpty()
+    env = dict(os.environ)
+    env.update(
+        SIMOTUI_URL=sim.url,
+        SIMOTUI_USERNAME=sim.settings.username,
+        SIMOTUI_PASSWORD=sim.settings.password,
+        SIMOTUI_API_KEY=sim.settings.api_key,
+        TERM="xterm-256color",
+        COLUMNS="100",
+        LINES="30",
+    )
+    env.pop("CI", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simotui", "--poll-interval", "1"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(slave)
+    journal = isolated / "xdg_data_home" / "simotui" / "journal.sqlite3"
+    try:
+        yield process, master, journal
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
+        try:
+            os.close(master)
+        except OSError:
+            pass
+
+
+def _dial(master: int) -> None:
+    _read_until(master, b"Live calls", START_WITHIN)
+    time.sleep(1.0)  # let the directory load and the form take focus
+    for keys in (b"557", b"\t", b"552", b"\r"):
+        os.write(master, keys)
+        time.sleep(0.3)
+    _read_until(master, b"y / Enter: dial", 10)
+    os.write(master, b"y")
+
+
+def _wait_exit(process: subprocess.Popen[bytes], master: int) -> int:
+    deadline = time.monotonic() + EXIT_WITHIN
+    while process.poll() is None:
+        if time.monotonic() > deadline:
+            raise AssertionError("the console did not exit after the hang-up")
+        _drain_nonblocking(master)
+        time.sleep(0.1)
+    return process.returncode
+
+
+def _drain_nonblocking(fd: int) -> None:
+    os.set_blocking(fd, False)
+    try:
+        while os.read(fd, 65536):
+            pass
+    except OSError:
+        pass
+
+
+def _accepted_calls(journal: Path, within: float = 10) -> list[tuple[str, str]]:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if journal.exists():
+            with sqlite3.connect(journal) as db:
+                rows = db.execute("SELECT outcome, call_id FROM requests").fetchall()
+            if rows and rows[0][0] == "accepted":
+                return [(str(a), str(b)) for a, b in rows]
+        time.sleep(0.2)
+    raise AssertionError("the dial never reached the journal as accepted")
+
+
+def test_sighup_exits_within_seconds_with_the_call_journalled(
+    console: tuple[subprocess.Popen[bytes], int, Path],
+) -> None:
+    process, master, journal = console
+    _dial(master)
+    [(outcome, call_id)] = _accepted_calls(journal)
+    assert outcome == "accepted" and call_id.startswith("orig.call.")
+    process.send_signal(signal.SIGHUP)
+    _wait_exit(process, master)
+
+
+def test_lost_terminal_exits_within_seconds(console: tuple[subprocess.Popen[bytes], int, Path]) -> None:
+    process, master, journal = console
+    _read_until(master, b"Live calls", START_WITHIN)
+    os.close(master)  # the terminal goes away, as when an SSH connection drops
+    deadline = time.monotonic() + EXIT_WITHIN
+    while process.poll() is None:
+        assert time.monotonic() < deadline, "the console kept running without a terminal"
+        time.sleep(0.1)
