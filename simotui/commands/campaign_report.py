@@ -12,17 +12,14 @@ from simotui.api.models import CampaignReportQuery, CampaignReportRow, Page, Pag
 from simotui.commands.cdr import WHEN_HELP
 from simotui.commands.common import (
     Connection,
-    CsvWriter,
     ExitCode,
-    JsonArrayWriter,
     add_format_options,
-    cell,
     connect,
-    each_page,
     parse_moment,
     positive_int,
     say,
 )
+from simotui.export import CsvWriter, JsonArrayWriter, cell, each_page
 
 # Report rows carry their dial time in ``date``.
 OLDEST_FIRST = {"date": 1}

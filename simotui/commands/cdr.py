@@ -11,17 +11,14 @@ from datetime import UTC, datetime, tzinfo
 from simotui.api.models import Cdr, CdrQuery, Page, Pagination
 from simotui.commands.common import (
     Connection,
-    CsvWriter,
     ExitCode,
-    JsonArrayWriter,
     add_format_options,
-    cell,
     connect,
-    each_page,
     parse_moment,
     positive_int,
     say,
 )
+from simotui.export import CsvWriter, JsonArrayWriter, cell, each_page
 from simotui.poller import OLDEST_FIRST
 
 CSV_FIELDS = (

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import getpass
-import json
 import re
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import IntEnum
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import TypeVar
 
 from simotui import paths
 from simotui.api.client import SimotelClient
 from simotui.api.dates import pbx_zone
-from simotui.api.models import Page, Pagination
 from simotui.config import ConfigFile, Overrides, load_config, resolve_settings
 from simotui.errors import (
     AccessDenied,
@@ -245,96 +241,8 @@ def add_format_options(parser: argparse.ArgumentParser, what: str) -> None:
     formats.add_argument("--csv", action="store_true", help="CSV with a header row")
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return dict(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
-
-
-def to_json(value: Any, *, indent: int | None = None) -> str:
-    """JSON text of a value that may hold read-only mappings and datetimes."""
-    return json.dumps(value, ensure_ascii=False, default=_plain, indent=indent)
-
-
-class JsonArrayWriter:
-    """Writes a JSON array one element at a time, so a consumer can start on the first page.
-
-    The closing bracket is written only by :meth:`close`: output cut short by an error is not
-    valid JSON, so ``jq`` fails instead of taking a partial answer for a whole one.
-    """
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-        self.count = 0
-        self.stream.write("[")
-
-    def write_all(self, records: Iterable[Any]) -> None:
-        """Append records and flush."""
-        for record in records:
-            self.stream.write(",\n" if self.count else "\n")
-            self.stream.write(to_json(record))
-            self.count += 1
-        self.stream.flush()
-
-    def close(self) -> None:
-        """End the array."""
-        self.stream.write("\n]\n" if self.count else "]\n")
-        self.stream.flush()
-
-
-class CsvWriter:
-    """Writes CSV rows with a header, flushing after every batch."""
-
-    def __init__(self, stream: IO[str], header: Sequence[str]) -> None:
-        self.stream = stream
-        self.writer = csv.writer(stream, lineterminator="\n")
-        self.writer.writerow(header)
-
-    def write_all(self, rows: Iterable[Sequence[Any]]) -> None:
-        """Append rows and flush."""
-        self.writer.writerows(rows)
-        self.stream.flush()
-
-
-def cell(value: Any, tz: tzinfo) -> str:
-    """One CSV or table cell: dates in ISO 8601 in the PBX zone, None as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(tz).isoformat()
-    return str(value)
-
-
 # ---------------------------------------------------------------------------------------------
 # Paging
-
-
-async def each_page(
-    fetch: Callable[[Pagination], Awaitable[Page[T]]],
-    *,
-    sorting: Mapping[str, int],
-    page_size: int,
-    limit: int | None,
-) -> AsyncIterator[Page[T]]:
-    """Every page of a search, in order, stopping at ``limit`` records (the last page trimmed).
-
-    Sort oldest first: rows written while paging then land after the rows already read, so no
-    offset shifts under us.
-    """
-    offset = 0
-    while limit is None or offset < limit:
-        count = page_size if limit is None else min(page_size, limit - offset)
-        page = await fetch(Pagination(offset, count, sorting))
-        records = page.records if limit is None else page.records[: limit - offset]
-        if records != page.records:
-            page = replace(page, records=records)
-        if page.records:
-            yield page
-        offset += len(page.records)
-        if not page.records or offset >= page.total:
-            return
 
 
 def positive_int(text: str) -> int:

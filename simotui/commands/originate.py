@@ -24,13 +24,12 @@ from simotui.commands.common import (
     Connection,
     ExitCode,
     UsageError,
-    cell,
     connect,
     say,
-    to_json,
 )
 from simotui.dialing import check_dial, default_values
 from simotui.errors import ApiTimeout, ApiUnavailable, SimotuiError
+from simotui.export import cell, to_json
 from simotui.poller import next_backoff, poll_cycle
 from simotui.store.journal import Journal
 from simotui.store.restore import ORIGINATE

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from simotui.commands.common import ExitCode, connect, to_json
+from simotui.commands.common import ExitCode, connect
+from simotui.export import to_json
 
 
 def register(

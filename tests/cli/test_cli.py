@@ -14,7 +14,7 @@ from simotui import paths
 from simotui.api import CdrQuery, Pagination, SimotelClient
 from simotui.api.dates import pbx_zone
 from simotui.commands.cdr import CSV_FIELDS
-from simotui.commands.common import to_json
+from simotui.export import to_json
 from simotui.sim import SimulatorHandle
 from simotui.store import Journal, Outcome
 

@@ -137,7 +137,7 @@ def test_sighup_exits_within_seconds_with_the_call_journalled(
 
 
 def test_lost_terminal_exits_within_seconds(console: tuple[subprocess.Popen[bytes], int, Path]) -> None:
-    process, master, journal = console
+    process, master, _journal = console
     _read_until(master, b"Live calls", START_WITHIN)
     os.close(master)  # the terminal goes away, as when an SSH connection drops
     deadline = time.monotonic() + EXIT_WITHIN

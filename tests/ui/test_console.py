@@ -421,3 +421,51 @@ async def test_copy_and_save_recording_from_a_cdr(sim: SimulatorHandle, tmp_path
         expected, _ = await app.client.reports.download_audio(recorded.record)
         assert target.read_bytes() == expected and len(expected) > 44
         assert not (tmp_path / (recorded.record + ".part")).exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+async def test_export_every_page_equals_the_servers_records(
+    sim: SimulatorHandle, tmp_path: Any, fmt: str
+) -> None:
+    import csv
+    import json
+
+    from textual.widgets import RadioButton
+
+    from simotui.api.models import CdrQuery, Pagination
+    from simotui.ui.screens.export import ExportScreen
+
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        browser = app.screen.query_one("#cdr-browser", ReportBrowser)
+        await wait_until(pilot, lambda: browser.total is not None)
+        total = browser.total
+        assert total is not None and total > 20  # more than one page
+        browser.query_one(DataTable).focus()
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        if fmt == "json":
+            app.screen.query_one("#format-json", RadioButton).value = True
+        app.screen.query_one("#scope-all", RadioButton).value = True
+        target = tmp_path / f"cdrs.{fmt}"
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: target.exists(), what="the export file")
+        filters = browser.state.filters
+        query = CdrQuery(date_from=filters["since"], date_to=filters["until"])
+        expected = []
+        start = 0
+        while start < total:
+            page = await app.client.reports.cdr_search(query, Pagination(start, 100, {"starttime": -1}))
+            expected.extend(page.records)
+            start += 100
+        if fmt == "json":
+            exported = json.loads(target.read_text(encoding="utf-8"))
+            assert exported == [dict(record.raw) for record in expected]
+        else:
+            rows = list(csv.DictReader(target.open(encoding="utf-8")))
+            assert [row["id"] for row in rows] == [record.id for record in expected]
+            assert [row["cuid"] for row in rows] == [record.cuid for record in expected]
+        assert not list(tmp_path.glob(".*.part"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from rich.text import Text
@@ -62,6 +63,10 @@ class ReportKind(Generic[R]):
     default_sort: Mapping[str, int]
     fetch: Callable[[Mapping[str, Any], Pagination], Awaitable[Page[R]]]
     key: Callable[[R], str]
+    raw: Callable[[R], Any]
+    """The record as the server sent it (JSON export)."""
+    csv_header: tuple[str, ...]
+    csv_row: Callable[[R], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,7 @@ class ReportBrowser(Widget, Generic[R]):
         Binding("slash", "focus_filters", "Filter", id="report.filter"),
         Binding("y", "copy_cell", "Copy value", show=False, id="report.copy-cell"),
         Binding("Y", "copy_row", "Copy row", show=False, id="report.copy-row"),
+        Binding("e", "export", "Export", id="report.export"),
     ]
 
     class RecordChosen(Message):
@@ -315,6 +321,30 @@ class ReportBrowser(Widget, Generic[R]):
         if table.row_count:
             cells = table.get_row_at(table.cursor_row)
             copy_text(self.app, "\t".join(str(cell) for cell in cells), "row")
+
+    def action_export(self) -> None:
+        """Write this page, or every page, of the current search to CSV or JSON."""
+        from simotui.ui.screens.export import ExportScreen
+
+        state = self.state
+        filters = dict(state.filters)
+
+        async def fetch(page: Pagination) -> Page[R]:
+            return await self.kind.fetch(filters, page)
+
+        self.app.push_screen(
+            ExportScreen(
+                self.kind.name,
+                fetch,
+                Pagination(state.start, state.count, dict(state.sorting)),
+                self.total or 0,
+                raw=self.kind.raw,
+                header=self.kind.csv_header,
+                row=self.kind.csv_row,
+                folder=Path.cwd(),
+                now=self.clock().astimezone(self.tz),
+            )
+        )
 
     def action_focus_filters(self) -> None:
         self.query(Input).first().focus()
