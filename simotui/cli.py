@@ -147,23 +147,38 @@ def _run_console(args: argparse.Namespace) -> int:
     from simotui.store.journal import Journal
     from simotui.ui.app import make_app
 
-    connection = connect(args, with_hooks=True)
-    journal_file = paths.journal_path()
-    try:
-        journal = Journal(journal_file)
-    except Exception as exc:
-        raise ConfigError(
-            f"cannot open the journal {journal_file}: {exc} (set XDG_DATA_HOME to a writable place)"
-        ) from None
-    http_log = HttpLog()
-    try:
-        http_log.attach_file(paths.log_file())
-    except OSError as exc:
-        print(f"simotui: not writing the HTTP log to {paths.log_file()}: {exc}", file=sys.stderr)
-    with running_bridge(connection.settings.hooks) as bridge:
-        app = make_app(connection.settings, bridge=bridge, http_log=http_log, journal=journal)
-        app.run()
-    return ExitCode.OK if app.return_code in (None, 0) else int(app.return_code or 0)
+    while True:
+        connection = connect(args, with_hooks=True)
+        kept = connection.config.journal
+        journal_file = paths.journal_path()
+        try:
+            journal = Journal(journal_file, retention_days=kept.retention_days, max_calls=kept.max_calls)
+        except Exception as exc:
+            # Without a journal a killed session would lose calls: refuse rather than run blind.
+            raise ConfigError(
+                f"cannot open the journal {journal_file}: {exc} (set XDG_DATA_HOME to a writable place)"
+            ) from None
+        http_log = HttpLog()
+        try:
+            http_log.attach_file(paths.log_file())
+        except OSError as exc:
+            print(f"simotui: not writing the HTTP log to {paths.log_file()}: {exc}", file=sys.stderr)
+        with running_bridge(connection.settings.hooks) as bridge:
+            app = make_app(
+                connection.settings,
+                bridge=bridge,
+                http_log=http_log,
+                journal=journal,
+                profiles=tuple(connection.config.profiles),
+            )
+            app.run()
+        switch_to = getattr(app, "switch_to", None)
+        if not switch_to:
+            return ExitCode.OK if app.return_code in (None, 0) else int(app.return_code or 0)
+        # Another profile was chosen in the app: the same session, on the other PBX.
+        args.profile = switch_to
+        if hasattr(args, "url"):
+            del args.url
 
 
 def _run_console_demo(args: argparse.Namespace) -> int:

@@ -7,8 +7,9 @@ import contextlib
 import select
 import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import TextIO
 
 from textual import on, work
@@ -102,9 +103,13 @@ class SimotuiApp(App[None]):
         bridge: BridgeLink | None = None,
         http_log: HttpLog | None = None,
         journal: Journal | None = None,
+        profiles: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.keeper = JournalKeeper(journal, settings.profile)
+        self.profiles = tuple(profiles)
+        self.switch_to: str | None = None
+        """A profile the user chose to continue on; the command line reopens the console on it."""
         self.http_log = http_log or HttpLog()
         self.mask_changed: Signal[bool] = Signal(self, "mask-changed")
         self.settings = settings
@@ -203,6 +208,11 @@ class SimotuiApp(App[None]):
     def _check_terminal(self) -> None:
         if terminal_gone(sys.__stdin__):
             self.exit(None, 129)
+
+    def switch_profile(self, name: str) -> None:
+        """Leave this profile for another; its in-flight calls stay in the journal for later."""
+        self.switch_to = name
+        self.exit()
 
     def action_show_history(self) -> None:
         if not isinstance(self.screen, HistoryScreen):
@@ -312,6 +322,13 @@ class SimotuiApp(App[None]):
         yield SystemCommand("Help", "Show the keys of the current view", self.action_toggle_help)
         yield SystemCommand("Check connection", "Ping the server again", self._check_connection)
         yield SystemCommand("History", "Every dial in the journal: search, redial", self.action_show_history)
+        for name in self.profiles:
+            if name != self.settings.profile:
+                yield SystemCommand(
+                    f"Profile: {name}",
+                    f"Switch to profile {name} (calls in flight here resume when you come back)",
+                    partial(self.switch_profile, name),
+                )
         yield SystemCommand(
             "Mask numbers", "Show or hide phone numbers on every screen", self.action_toggle_masking
         )
@@ -355,6 +372,7 @@ def make_app(
     bridge: BridgeLink | None = None,
     http_log: HttpLog | None = None,
     journal: Journal | None = None,
+    profiles: Sequence[str] = (),
 ) -> SimotuiApp:
     """Build the console: the one factory the CLI, the demo, the tests and the screenshots use.
 
@@ -365,6 +383,7 @@ def make_app(
         bridge: the running bridge responder for campaign mode; none when None.
         http_log: where HTTP exchanges are kept (and written); an in-memory one when None.
         journal: where dials and call states are recorded and restored from; none when None.
+        profiles: the config file's profiles, offered in the palette to switch to.
     """
     if client is None:
         client = SimotelClient(
@@ -374,4 +393,4 @@ def make_app(
             verify=settings.verify,
             pbx_timezone=settings.pbx_timezone,
         )
-    return SimotuiApp(settings, client, clock, bridge, http_log, journal)
+    return SimotuiApp(settings, client, clock, bridge, http_log, journal, profiles)

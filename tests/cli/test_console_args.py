@@ -105,3 +105,33 @@ def test_sim_accepts_component_api_url(monkeypatch: pytest.MonkeyPatch) -> None:
     [(config, host, port)] = served
     assert config.component_api_url == "http://u:p@127.0.0.1:8081/hook"
     assert (host, port) == ("127.0.0.1", 0)
+
+
+def test_switching_profile_in_the_app_reopens_the_console_on_it(
+    profile: Path, sim: SimulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import simotui.ui.app
+
+    profile.write_text(
+        profile.read_text(encoding="utf-8")
+        + f"""
+[profiles.other]
+url = "{sim.url}"
+auth = "key"
+api_key = "${{SIMOTUI_TEST_SIM_KEY}}"
+""",
+        encoding="utf-8",
+    )
+    launches: list[tuple[str, tuple[str, ...]]] = []
+
+    class SwitchingApp(FakeApp):
+        def run(self) -> None:
+            launches.append((self.settings.profile, tuple(self.extras["profiles"])))
+            self.switch_to = "other" if len(launches) == 1 else None
+
+    def make_app(settings: Settings, *args: Any, **kwargs: Any) -> FakeApp:
+        return SwitchingApp(settings, [], kwargs)
+
+    monkeypatch.setattr(simotui.ui.app, "make_app", make_app)
+    assert cli.main([]) == 0
+    assert launches == [("test", ("test", "other")), ("other", ("test", "other"))]

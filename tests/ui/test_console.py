@@ -469,3 +469,18 @@ async def test_export_every_page_equals_the_servers_records(
             assert [row["id"] for row in rows] == [record.id for record in expected]
             assert [row["cuid"] for row in rows] == [record.cuid for record in expected]
         assert not list(tmp_path.glob(".*.part"))
+
+
+async def test_palette_switches_profile(sim: SimulatorHandle) -> None:
+    from simotui.ui.app import make_app
+
+    from .helpers import settings_for, sim_clock
+
+    app = make_app(settings_for(sim), clock=sim_clock(sim), profiles=("test", "backup"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Profile: backup")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+    assert app.switch_to == "backup"
