@@ -9,13 +9,16 @@ PBX wrote in that window, never on how many calls are tracked.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from simotui.api.client import SimotelClient
-from simotui.api.models import CampaignReportQuery, CampaignReportRow, Cdr, CdrQuery, Pagination
+from simotui.api.models import CampaignReportQuery, CampaignReportRow, Cdr, CdrQuery, Page, Pagination
 from simotui.tracking import TrackedCall, poll_window, report_window
+
+T = TypeVar("T")
 
 # A hard stop per cycle: a window this full means something is wrong, and the next cycle
 # picks up where the matching left off anyway.
@@ -36,6 +39,22 @@ class PollResult:
     truncated: bool
 
 
+async def _every_page(
+    fetch: Callable[[Pagination], Awaitable[Page[T]]], page_size: int, sorting: Mapping[str, int]
+) -> tuple[list[T], int, bool]:
+    """Every record of a search (capped at MAX_PAGES_PER_CYCLE pages), requests made, truncated."""
+    rows: list[T] = []
+    requests = 0
+    while True:
+        page = await fetch(Pagination(len(rows), page_size, sorting))
+        requests += 1
+        rows.extend(page.records)
+        if not page.records or len(rows) >= page.total:
+            return rows, requests, False
+        if requests >= MAX_PAGES_PER_CYCLE:
+            return rows, requests, True
+
+
 async def fetch_pending_cdrs(
     client: SimotelClient, calls: Iterable[TrackedCall], now: datetime, page_size: int
 ) -> PollResult:
@@ -45,20 +64,9 @@ async def fetch_pending_cdrs(
         return PollResult((), 0, 0.0, False)
     query = CdrQuery(date_from=window.start, date_to=window.end)
     started = time.perf_counter()
-    rows: list[Cdr] = []
-    requests = 0
-    offset = 0
-    truncated = False
-    while True:
-        page = await client.reports.cdr_search(query, Pagination(offset, page_size, OLDEST_FIRST))
-        requests += 1
-        rows.extend(page.records)
-        offset += len(page.records)
-        if not page.records or offset >= page.total:
-            break
-        if requests >= MAX_PAGES_PER_CYCLE:
-            truncated = True
-            break
+    rows, requests, truncated = await _every_page(
+        lambda page: client.reports.cdr_search(query, page), page_size, OLDEST_FIRST
+    )
     return PollResult(tuple(rows), requests, time.perf_counter() - started, truncated)
 
 
@@ -83,22 +91,9 @@ async def fetch_pending_reports(
     if window is None:
         return ReportPollResult((), 0, False)
     query = CampaignReportQuery(date_from=window.start, date_to=window.end)
-    rows: list[CampaignReportRow] = []
-    requests = 0
-    offset = 0
-    truncated = False
-    while True:
-        page = await client.autodialer.search_reports(
-            query, Pagination(offset, page_size, REPORTS_OLDEST_FIRST)
-        )
-        requests += 1
-        rows.extend(page.records)
-        offset += len(page.records)
-        if not page.records or offset >= page.total:
-            break
-        if requests >= MAX_PAGES_PER_CYCLE:
-            truncated = True
-            break
+    rows, requests, truncated = await _every_page(
+        lambda page: client.autodialer.search_reports(query, page), page_size, REPORTS_OLDEST_FIRST
+    )
     return ReportPollResult(tuple(rows), requests, truncated)
 
 

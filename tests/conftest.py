@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,28 @@ from simotui.sim import SimConfig, SimulatorHandle, start_simulator
 
 # Fast enough that a whole call (ring, talk, hang-up) takes well under a second of real time.
 TEST_SPEED = 200.0
+
+OVERRIDE_VARIABLES = (
+    "SIMOTUI_URL",
+    "SIMOTUI_USERNAME",
+    "SIMOTUI_PASSWORD",
+    "SIMOTUI_API_KEY",
+    "SIMOTUI_AUTH",
+    "SIMOTUI_PROFILE",
+    "SIMOTUI_TIMEZONE",
+    "SIMOTUI_POLL_INTERVAL",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the developer's config, journal, logs or SIMOTUI_* settings."""
+    monkeypatch.setenv("SIMOTUI_CONFIG", str(tmp_path / "config.toml"))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name.lower()))
+    for name in OVERRIDE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
 
 
 def credentials_for(sim: SimulatorHandle) -> Credentials:

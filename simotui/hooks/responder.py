@@ -20,15 +20,12 @@ import hmac
 import ipaddress
 import json
 import logging
-import socket
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.requests import Request
@@ -37,6 +34,7 @@ from starlette.routing import Route
 
 from simotui.hooks.bridge import REFUSAL, BridgeBook, BridgeDecision
 from simotui.secret import Secret
+from simotui.serving import ThreadedServer
 
 log = logging.getLogger(__name__)
 
@@ -226,41 +224,24 @@ def create_responder_app(
 class ResponderHandle:
     """A running responder: its base ``url``; ``stop()`` ends it (idempotent)."""
 
-    def __init__(
-        self,
-        url: str,
-        book: BridgeBook,
-        server: uvicorn.Server,
-        thread: threading.Thread,
-        sock: socket.socket,
-    ) -> None:
+    def __init__(self, book: BridgeBook, server: ThreadedServer) -> None:
         """Wrap the pieces ``start_responder`` built."""
-        self.url = url
+        self.url = server.url
         self.book = book
         self._server = server
-        self._thread = thread
-        self._sock = sock
-        self._stopped = False
-        self._stop_lock = threading.Lock()
 
     def __repr__(self) -> str:
         """The URL only (never credentials)."""
-        return f"ResponderHandle(url={self.url!r}, stopped={self._stopped})"
+        return f"ResponderHandle(url={self.url!r}, running={self.running})"
 
     @property
     def running(self) -> bool:
         """True until ``stop()`` (or a crash of the server thread)."""
-        return not self._stopped and self._thread.is_alive()
+        return self._server.running
 
     def stop(self) -> None:
         """Stop uvicorn and join its thread (safe to call more than once)."""
-        with self._stop_lock:
-            if self._stopped:
-                return
-            self._stopped = True
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._sock.close()
+        self._server.stop()
 
     def __enter__(self) -> ResponderHandle:
         """Use as ``with start_responder(book) as responder:``."""
@@ -269,18 +250,6 @@ class ResponderHandle:
     def __exit__(self, *exc: object) -> None:
         """Stop on leaving the block."""
         self.stop()
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # proto must be IPPROTO_TCP, not 0: asyncio only sets TCP_NODELAY on accepted sockets whose
-    # proto says TCP, and Nagle plus delayed ACKs would add ~40 ms to answers with a 1 s budget.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)
-    sock.setblocking(False)
-    return sock
 
 
 def start_responder(
@@ -297,21 +266,6 @@ def start_responder(
     app = create_responder_app(
         book, username=username, password=password, allowed_ips=allowed_ips, on_request=on_request
     )
-    sock = _bind(host, port)
-    real_port = int(sock.getsockname()[1])
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", lifespan="off", server_header=False, access_log=False)
-    )
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name=f"simotui-bridge:{real_port}", daemon=True
-    )
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            sock.close()
-            raise RuntimeError("the bridge responder did not start")
-        time.sleep(0.01)
-    shown = f"[{host}]" if ":" in host else host
-    return ResponderHandle(f"http://{shown}:{real_port}", book, server, thread, sock)
+    server = ThreadedServer(app, host, port, "simotui-bridge")
+    server.start("bridge responder")
+    return ResponderHandle(book, server)

@@ -11,8 +11,6 @@ import ipaddress
 import json
 import logging
 import shlex
-import socket
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from simotui.serving import ThreadedServer, bind_tcp, http_url
 from simotui.sim.build import build_pbx
 from simotui.sim.components import redact
 from simotui.sim.config import SimConfig, SimSettings
@@ -223,26 +222,19 @@ class SimulatorHandle:
 
     def __init__(
         self,
-        url: str,
         pbx: SimulatedPbx,
         settings: SimSettings,
         requests: list[RecordedRequest],
-        server: uvicorn.Server,
-        thread: threading.Thread,
-        sock: socket.socket,
+        server: ThreadedServer,
         ticker: Ticker | None = None,
     ) -> None:
         """Wrap the pieces ``start_simulator`` built."""
-        self.url = url
+        self.url = server.url
         self.pbx = pbx
         self.settings = settings
         self.requests = requests
         self._server = server
-        self._thread = thread
-        self._sock = sock
         self._ticker = ticker
-        self._stopped = False
-        self._stop_lock = threading.Lock()
 
     @property
     def ticker(self) -> Ticker | None:
@@ -256,15 +248,9 @@ class SimulatorHandle:
 
     def stop(self) -> None:
         """Stop uvicorn and the ticker and join their threads (safe to call more than once)."""
-        with self._stop_lock:
-            if self._stopped:
-                return
-            self._stopped = True
-        self._server.should_exit = True
         if self._ticker is not None:
             self._ticker.stop()
-        self._thread.join(timeout=10)
-        self._sock.close()
+        self._server.stop()
 
     def __enter__(self) -> SimulatorHandle:
         """Use as ``with start_simulator() as sim:``."""
@@ -273,23 +259,6 @@ class SimulatorHandle:
     def __exit__(self, *exc: object) -> None:
         """Stop on leaving the block."""
         self.stop()
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # proto must be IPPROTO_TCP, not 0: asyncio only sets TCP_NODELAY on accepted sockets whose
-    # proto says TCP, and without it Nagle and delayed ACKs add ~40 ms to every keep-alive request.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)
-    sock.setblocking(False)
-    return sock
-
-
-def _url(host: str, port: int) -> str:
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}"
 
 
 def start_simulator(
@@ -303,26 +272,11 @@ def start_simulator(
     pbx = build_pbx(config)
     settings = SimSettings.from_config(config)
     requests: list[RecordedRequest] = []
-    app = create_app(pbx, settings, requests)
-    sock = _bind(host, port)
-    real_port = int(sock.getsockname()[1])
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", lifespan="off", server_header=False, access_log=False)
-    )
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name=f"simotel-sim:{real_port}", daemon=True
-    )
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            sock.close()
-            raise RuntimeError("the Simotel simulator did not start")
-        time.sleep(0.01)
+    server = ThreadedServer(create_app(pbx, settings, requests), host, port, "simotel-sim")
+    server.start("Simotel simulator")
     ticker = Ticker(pbx)
     ticker.start()
-    return SimulatorHandle(_url(host, real_port), pbx, settings, requests, server, thread, sock, ticker)
+    return SimulatorHandle(pbx, settings, requests, server, ticker)
 
 
 def banner(config: SimConfig, url: str) -> str:
@@ -385,9 +339,9 @@ def serve(config: SimConfig, host: str = "127.0.0.1", port: int = 8800) -> None:
     pbx = build_pbx(config)
     settings = SimSettings.from_config(config)
     app = create_app(pbx, settings)
-    sock = _bind(host, port)
+    sock = bind_tcp(host, port)
     real_port = int(sock.getsockname()[1])
-    print(banner(config, _url(host, real_port)), flush=True)
+    print(banner(config, http_url(host, real_port)), flush=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", server_header=False))
     ticker = Ticker(pbx)
     ticker.start()

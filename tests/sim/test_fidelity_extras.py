@@ -24,9 +24,9 @@ def test_listening_socket_is_tcp_so_asyncio_disables_nagle() -> None:
     # every keep-alive request a ~40 ms delayed ACK.
     import socket
 
-    from simotui.sim.server import _bind
+    from simotui.serving import bind_tcp
 
-    sock = _bind("127.0.0.1", 0)
+    sock = bind_tcp("127.0.0.1", 0)
     try:
         assert sock.proto == socket.IPPROTO_TCP
     finally:
