@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from simotui import __version__
 from simotui.commands import campaign_report, cdr, config_cmd, locate, originate, ping, recording
@@ -75,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--url", default=argparse.SUPPRESS, help="base URL of a Simotel, e.g. https://pbx.example.com"
     )
     add_connection_options(console)
+    console.add_argument(
+        "--hooks-listen",
+        metavar="HOST:PORT",
+        help="run the bridge responder for campaign mode here (overrides the profile's hooks.listen)",
+    )
     console.add_argument("--speed", type=_positive_float, default=1.0, help=argparse.SUPPRESS)
     console.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -142,13 +148,17 @@ def _run_sim(args: argparse.Namespace) -> int:
 
 def _run_console(args: argparse.Namespace) -> int:
     from simotui import paths
-    from simotui.bridging import running_bridge
+    from simotui.bridging import parse_listen, running_bridge
     from simotui.httplog import HttpLog
     from simotui.store.journal import Journal
     from simotui.ui.app import make_app
 
     while True:
         connection = connect(args, with_hooks=True)
+        settings = connection.settings
+        if getattr(args, "hooks_listen", None):
+            parse_listen(args.hooks_listen)  # a bad address is a usage error before anything starts
+            settings = replace(settings, hooks=replace(settings.hooks, listen=args.hooks_listen))
         kept = connection.config.journal
         journal_file = paths.journal_path()
         try:
@@ -163,9 +173,9 @@ def _run_console(args: argparse.Namespace) -> int:
             http_log.attach_file(paths.log_file())
         except OSError as exc:
             print(f"simotui: not writing the HTTP log to {paths.log_file()}: {exc}", file=sys.stderr)
-        with running_bridge(connection.settings.hooks) as bridge:
+        with running_bridge(settings.hooks) as bridge:
             app = make_app(
-                connection.settings,
+                settings,
                 bridge=bridge,
                 http_log=http_log,
                 journal=journal,

@@ -209,6 +209,12 @@ class SimotuiApp(App[None]):
         if terminal_gone(sys.__stdin__):
             self.exit(None, 129)
 
+    def _toggle_campaign_removal(self) -> None:
+        if self.dashboard is not None:
+            self.dashboard.remove_finished_campaigns = not self.dashboard.remove_finished_campaigns
+            state = "removed" if self.dashboard.remove_finished_campaigns else "kept"
+            self.notify(f"Finished campaigns will be {state}", timeout=3)
+
     def switch_profile(self, name: str) -> None:
         """Leave this profile for another; its in-flight calls stay in the journal for later."""
         self.switch_to = name
@@ -351,6 +357,12 @@ class SimotuiApp(App[None]):
             yield SystemCommand("Refresh now", "Poll the tracked calls now", live.action_refresh_now)
             yield SystemCommand("Poll faster", "Halve the poll interval", lambda: live.action_slower(-1))
             yield SystemCommand("Poll slower", "Double the poll interval", lambda: live.action_slower(1))
+            removal = "on" if dashboard.remove_finished_campaigns else "off"
+            yield SystemCommand(
+                f"Remove finished campaigns: {removal}",
+                "Switch whether one-contact campaigns are removed once their call is final",
+                self._toggle_campaign_removal,
+            )
             yield SystemCommand(
                 "Recent dials",
                 "Redial, swap legs or edit a recent dial",

@@ -135,3 +135,21 @@ api_key = "${{SIMOTUI_TEST_SIM_KEY}}"
     monkeypatch.setattr(simotui.ui.app, "make_app", make_app)
     assert cli.main([]) == 0
     assert launches == [("test", ("test", "other")), ("other", ("test", "other"))]
+
+
+def test_hooks_listen_flag_starts_the_responder_there(
+    profile: Path, launched: list[Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert cli.main(["--hooks-listen", f"127.0.0.1:{port}"]) == 0
+    [settings] = launched
+    assert settings.hooks.listen == f"127.0.0.1:{port}"
+
+
+def test_bad_hooks_listen_is_a_config_error(profile: Path, launched: list[Settings]) -> None:
+    assert cli.main(["--hooks-listen", "nowhere"]) == 3
+    assert launched == []

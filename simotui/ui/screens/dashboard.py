@@ -78,6 +78,8 @@ class DashboardScreen(Screen[None]):
         self.status_line = status_line
         self.responder_running = responder_running
         self.keeper = keeper or JournalKeeper(None, settings.profile)
+        self.remove_finished_campaigns = settings.campaign.remove_when_done
+        """Whether a campaign call's campaign is removed once the call is final (palette toggles)."""
         # The last confirmed dial and when (monotonic): a key held down must not dial twice.
         self._last_confirmed: tuple[Dial, float] | None = None
 
@@ -295,7 +297,7 @@ class DashboardScreen(Screen[None]):
     @on(CampaignFinished)
     def _on_campaign_finished(self, message: CampaignFinished) -> None:
         self.bridge.forget(message.call_key)
-        if self.settings.campaign.remove_when_done:
+        if self.remove_finished_campaigns:
             self._remove_campaign(message.call_key, message.campaign_id)
         else:
             self.post_message(CampaignCleanedUp(message.call_key, "campaign kept (removal off)", False))

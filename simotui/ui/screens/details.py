@@ -202,7 +202,7 @@ def _campaign_report(call: TrackedCall, tz: tzinfo) -> Iterator[Widget]:
         return
     yield Label(
         f"First party: {display.disposition(row.disposition)} after {row.try_count} "
-        f"{'try' if row.try_count == 1 else 'tries'} (report row {row.id})",
+        f"{'try' if row.try_count == 1 else 'tries'} — report status {row.status or '—'} (row {row.id})",
         classes="section-title",
     )
     tries: DataTable[str] = DataTable(cursor_type="row", show_cursor=False, classes="tries-table")
