@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from collections.abc import Awaitable
 from datetime import UTC, datetime, tzinfo
 
@@ -17,9 +16,10 @@ from simotui.commands.common import (
     connect,
     parse_moment,
     positive_int,
+    print_pages,
     say,
 )
-from simotui.export import CsvWriter, JsonArrayWriter, cell, each_page
+from simotui.export import cell, each_page
 
 # Report rows carry their dial time in ``date``.
 OLDEST_FIRST = {"date": 1}
@@ -113,27 +113,21 @@ def run(args: argparse.Namespace) -> int:
 async def _report(args: argparse.Namespace, connection: Connection) -> int:
     tz = connection.tz
     query = report_query(args, tz, datetime.now(UTC))
-    json_out = JsonArrayWriter(sys.stdout) if args.json else None
-    csv_out = CsvWriter(sys.stdout, CSV_FIELDS) if args.csv else None
-    count = 0
     async with connection.client() as client:
 
         def fetch(page: Pagination) -> Awaitable[Page[CampaignReportRow]]:
             return client.autodialer.search_reports(query, page)
 
-        async for page in each_page(
+        pages = each_page(
             fetch, sorting=OLDEST_FIRST, page_size=connection.settings.page_size, limit=args.limit
-        ):
-            count += len(page.records)
-            if json_out is not None:
-                json_out.write_all(row.raw for row in page.records)
-            elif csv_out is not None:
-                csv_out.write_all(csv_row(row, tz) for row in page.records)
-            else:
-                for row in page.records:
-                    print(table_row(row, tz))
-                sys.stdout.flush()
-    if json_out is not None:
-        json_out.close()
+        )
+        count, _total = await print_pages(
+            pages,
+            args,
+            header=CSV_FIELDS,
+            csv_row=lambda row: csv_row(row, tz),
+            table_row=lambda row: table_row(row, tz),
+            raw=lambda row: row.raw,
+        )
     say(f"simotui: {count} report row{'s' if count != 1 else ''}")
     return ExitCode.OK

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from collections.abc import Awaitable
 from datetime import UTC, datetime, tzinfo
 
@@ -16,9 +15,10 @@ from simotui.commands.common import (
     connect,
     parse_moment,
     positive_int,
+    print_pages,
     say,
 )
-from simotui.export import CsvWriter, JsonArrayWriter, cell, each_page
+from simotui.export import cell, each_page
 from simotui.poller import OLDEST_FIRST
 
 CSV_FIELDS = (
@@ -114,29 +114,22 @@ def run_search(args: argparse.Namespace) -> int:
 async def _search(args: argparse.Namespace, connection: Connection) -> int:
     tz = connection.tz
     query, quick = cdr_query(args, tz, datetime.now(UTC))
-    json_out = JsonArrayWriter(sys.stdout) if args.json else None
-    csv_out = CsvWriter(sys.stdout, CSV_FIELDS) if args.csv else None
-    count = total = 0
     async with connection.client() as client:
         search = client.reports.quick_search if quick else client.reports.cdr_search
 
         def fetch(page: Pagination) -> Awaitable[Page[Cdr]]:
             return search(query, page)
 
-        async for page in each_page(
+        pages = each_page(
             fetch, sorting=OLDEST_FIRST, page_size=connection.settings.page_size, limit=args.limit
-        ):
-            total = page.total
-            count += len(page.records)
-            if json_out is not None:
-                json_out.write_all(cdr.raw for cdr in page.records)
-            elif csv_out is not None:
-                csv_out.write_all(csv_row(cdr, tz) for cdr in page.records)
-            else:
-                for cdr in page.records:
-                    print(table_row(cdr, tz))
-                sys.stdout.flush()
-    if json_out is not None:
-        json_out.close()
+        )
+        count, total = await print_pages(
+            pages,
+            args,
+            header=CSV_FIELDS,
+            csv_row=lambda cdr: csv_row(cdr, tz),
+            table_row=lambda cdr: table_row(cdr, tz),
+            raw=lambda cdr: cdr.raw,
+        )
     say(f"simotui: {count} CDR{'s' if count != 1 else ''}" + (f" of {total}" if total > count else ""))
     return ExitCode.OK

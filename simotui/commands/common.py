@@ -6,15 +6,17 @@ import argparse
 import getpass
 import re
 import sys
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import IntEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from simotui import paths
 from simotui.api.client import SimotelClient
 from simotui.api.dates import pbx_zone
+from simotui.api.models import Page
 from simotui.config import ConfigFile, Overrides, load_config, resolve_settings
 from simotui.errors import (
     AccessDenied,
@@ -25,6 +27,7 @@ from simotui.errors import (
     ResponseError,
     SimotuiError,
 )
+from simotui.export import CsvWriter, JsonArrayWriter
 from simotui.settings import Settings
 from simotui.store.journal import Journal
 
@@ -254,3 +257,35 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
+
+
+async def print_pages(
+    pages: AsyncIterator[Page[T]],
+    args: argparse.Namespace,
+    *,
+    header: Sequence[str],
+    csv_row: Callable[[T], Sequence[Any]],
+    table_row: Callable[[T], str],
+    raw: Callable[[T], Any],
+) -> tuple[int, int]:
+    """Print every page as it arrives — ``--json`` array, ``--csv`` rows, or a table for people.
+
+    Returns how many records were printed and the server's total.
+    """
+    json_out = JsonArrayWriter(sys.stdout) if args.json else None
+    csv_out = CsvWriter(sys.stdout, header) if args.csv else None
+    count = total = 0
+    async for page in pages:
+        total = page.total
+        count += len(page.records)
+        if json_out is not None:
+            json_out.write_all(raw(record) for record in page.records)
+        elif csv_out is not None:
+            csv_out.write_all(csv_row(record) for record in page.records)
+        else:
+            for record in page.records:
+                print(table_row(record))
+            sys.stdout.flush()
+    if json_out is not None:
+        json_out.close()
+    return count, total
