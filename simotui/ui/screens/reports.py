@@ -44,11 +44,11 @@ def cdr_kind(client: SimotelClient, tz: tzinfo) -> ReportKind[Cdr]:
     return ReportKind(
         name="CDRs",
         filters=(
-            FilterField("src", "from", 12),
-            FilterField("dst", "to", 13),
-            FilterField("cuid", "cuid", 16),
-            FilterField("since", "since (Gregorian)", 17, is_date=True),
-            FilterField("until", "until", 17, is_date=True),
+            FilterField("src", "from", 9),
+            FilterField("dst", "to", 10),
+            FilterField("cuid", "cuid", 12),
+            FilterField("since", "since (Gregorian)", 16, is_date=True),
+            FilterField("until", "until", 16, is_date=True),
         ),
         columns=(
             Column("Start", "starttime", lambda c: display.gregorian(c.start, tz)),
@@ -92,11 +92,11 @@ def campaign_report_kind(client: SimotelClient, tz: tzinfo) -> ReportKind[Campai
     return ReportKind(
         name="Campaign reports",
         filters=(
-            FilterField("campaign_id", "campaign id", 16),
-            FilterField("number", "number", 13),
-            FilterField("disposition", "disposition", 12),
-            FilterField("since", "since (Gregorian)", 17, is_date=True),
-            FilterField("until", "until", 17, is_date=True),
+            FilterField("campaign_id", "campaign id", 11),
+            FilterField("number", "number", 10),
+            FilterField("disposition", "disposition", 10),
+            FilterField("since", "since (Gregorian)", 16, is_date=True),
+            FilterField("until", "until", 16, is_date=True),
         ),
         columns=(
             Column("Dialled", "date", lambda r: display.gregorian(r.dialled_at, tz)),
