@@ -33,6 +33,8 @@ CAMPAIGN_RING = 30
 # Simotel asks the responder the moment the first party answers; a report that says ANSWERED
 # with no request seen this long after it means the call was never handed to the responder.
 BRIDGE_GRACE = timedelta(seconds=30)
+# The cleanup note of a campaign whose removal has been asked for and not yet answered.
+CLEANUP_PENDING = "removing campaign…"
 
 
 class CallState(StrEnum):

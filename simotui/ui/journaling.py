@@ -15,7 +15,7 @@ from typing import Any
 from simotui.errors import SimotuiError
 from simotui.store.journal import Journal, JournalCall
 from simotui.store.restore import CAMPAIGN, ORIGINATE, campaign_body, tracked_call
-from simotui.tracking import CampaignDial, Dial, TrackedCall
+from simotui.tracking import CLEANUP_PENDING, CallMode, CampaignDial, Dial, TrackedCall
 
 
 def call_details(call: TrackedCall) -> dict[str, Any]:
@@ -33,6 +33,19 @@ def call_details(call: TrackedCall) -> dict[str, Any]:
     if legs:
         details["cuids"] = legs
     return details
+
+
+def settled(call: TrackedCall) -> bool:
+    """Whether a restart has nothing left to do for a call.
+
+    A campaign call is settled only once its campaign's cleanup is done (removed, kept, or
+    failed and shown): a console killed in between picks the call up again and removes it.
+    """
+    if not call.state.is_final:
+        return False
+    if call.mode is CallMode.CAMPAIGN:
+        return call.cleanup not in ("", CLEANUP_PENDING)
+    return True
 
 
 def restored(entry: JournalCall) -> TrackedCall:
@@ -112,7 +125,7 @@ class JournalKeeper:
             None if call.disposition is None else str(call.disposition),
             leg.billsec if leg is not None else None,
             call_details(call),
-            final=call.state.is_final,
+            final=settled(call),
         )
 
     def in_flight(self) -> list[JournalCall]:

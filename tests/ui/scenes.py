@@ -22,7 +22,7 @@ from simotui.bridging import running_bridge
 from simotui.secret import Secret
 from simotui.settings import CampaignDefaults, DialDefaults, HooksSettings, Settings
 from simotui.sim import SimConfig, SimSettings, SimulatedPbx, build_pbx, create_app
-from simotui.tracking import CallMode, CallState
+from simotui.tracking import CLEANUP_PENDING, CallMode, CallState
 from simotui.ui.app import SimotuiApp, make_app
 from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.screens.details import CdrDetailScreen
@@ -167,9 +167,7 @@ async def direct_and_campaign_calls(pilot: Pilot[None], scene: Scene) -> None:
     await wait_for(
         pilot, lambda: sum(c.state is not CallState.ACCEPTED for c in scene.app.book.calls.values()) == 4
     )
-    await wait_for(
-        pilot, lambda: all(c.cleanup != "removing campaign…" for c in scene.app.book.calls.values())
-    )
+    await wait_for(pilot, lambda: all(c.cleanup != CLEANUP_PENDING for c in scene.app.book.calls.values()))
     await settle(pilot, scene)
 
 

@@ -21,7 +21,7 @@ from simotui.api.models import Disposition
 from simotui.board import CallBoard
 from simotui.errors import SimotuiError
 from simotui.poller import next_backoff, poll_cycle
-from simotui.tracking import CallBook, CallMode, CallState, TrackedCall, outcome_text
+from simotui.tracking import CLEANUP_PENDING, CallBook, CallMode, CallState, TrackedCall, outcome_text
 from simotui.ui.clipboard import copy_text
 from simotui.ui.journaling import JournalKeeper
 from simotui.ui.masking import masker
@@ -235,7 +235,7 @@ class LiveCallsPanel(Widget):
             if self.keeper is not None:
                 self.keeper.record_state(call)
             if call.ready_for_cleanup and not call.cleanup:
-                self.book.apply_cleanup(call_id, "removing campaign…")
+                self.book.apply_cleanup(call_id, CLEANUP_PENDING)
                 self.post_message(CampaignFinished(call_id, call.campaign_id))
         self.render_rows()
 
@@ -358,7 +358,7 @@ class LiveCallsPanel(Widget):
         if call is None or call.mode is not CallMode.CAMPAIGN or not call.state.is_final:
             self.notify("Only a finished campaign call's campaign can be removed", severity="warning")
             return
-        self.book.apply_cleanup(call.call_id, "removing campaign…")
+        self.book.apply_cleanup(call.call_id, CLEANUP_PENDING)
         self.render_rows()
         self.post_message(self.RemoveRequested(call))
 
