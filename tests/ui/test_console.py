@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable, Input, Label, Static
 
-from simotui.api.models import Disposition
+from simotui.api.models import Disposition, OriginateRequest
 from simotui.sim import SimConfig, SimulatorHandle, start_simulator
 from simotui.tracking import CallState
 from simotui.ui.screens.confirm import ConfirmDialScreen
@@ -484,3 +484,31 @@ async def test_palette_switches_profile(sim: SimulatorHandle) -> None:
         await pilot.press("enter")
         await pilot.pause(0.5)
     assert app.switch_to == "backup"
+
+
+async def test_calls_in_flight_are_restored_from_the_journal_and_followed_to_their_end(
+    sim: SimulatorHandle, client: Any, tmp_path: Any
+) -> None:
+    """A console that died mid-call is replaced by one that picks the call up from the journal."""
+    from simotui.store.journal import Journal
+    from simotui.ui.app import make_app
+
+    from .helpers import settings_for, sim_clock
+
+    request = OriginateRequest("561", "562", "main_routing", "561", call_limit=20)
+    journal = Journal(tmp_path / "journal.sqlite3")
+    request_id = journal.record_request("originate", request.to_api(), "test")
+    result = await client.calls.originate(request)
+    journal.record_accepted(request_id, result.originated_call_id, sim_clock(sim)())
+    journal.close()
+
+    app = make_app(settings_for(sim), clock=sim_clock(sim), journal=Journal(tmp_path / "journal.sqlite3"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: result.originated_call_id in app.book.calls, what="restored row")
+        call_id = result.originated_call_id
+        await wait_until(pilot, lambda: app.book.calls[call_id].state is CallState.COMPLETED, what="its CDR")
+        assert app.book.calls[call_id].disposition == Disposition.ANSWERED
+    with Journal(tmp_path / "journal.sqlite3") as reopened:
+        assert reopened.in_flight() == []  # the end was journalled too
+        [entry] = reopened.history()
+        assert entry.state == "completed" and entry.disposition == "ANSWERED"
