@@ -74,6 +74,12 @@ class Directory:
             return f"{number} (not an extension)"
         return ""
 
+    def candidates(self, typed: str, limit: int = 4) -> list[User]:
+        """Extensions whose number starts with ``typed``, shortest first (for the hint line)."""
+        if not typed:
+            return []
+        return [user for number, user in self.users.items() if number.startswith(typed)][:limit]
+
     def search(self, text: str, limit: int = 8) -> list[User]:
         """Extensions whose number or name contains ``text``."""
         lowered = text.lower()

@@ -246,7 +246,14 @@ class DialForm(Widget):
         values = self.values()
         parts = []
         for name in ("caller", "callee"):
-            who = self.directory.describe(values[name])
+            typed = values[name]
+            matches = self.directory.candidates(typed)
+            if typed and typed not in self.directory.users and matches:
+                # Still typing: name who the number could become.
+                listed = ", ".join(f"{u.number} {u.name}".strip() for u in matches)
+                parts.append(f"{LABELS[name]}: {listed}…")
+                continue
+            who = self.directory.describe(typed)
             if who:
                 parts.append(f"{LABELS[name]}: {who}")
         self.query_one("#dial-hint", Static).update(masker(self)("   ".join(parts)))
