@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from simotui.api.client import SimotelClient
 from simotui.api.models import CampaignReportQuery, CampaignReportRow, Cdr, CdrQuery, Page, Pagination
+from simotui.errors import RecordParseError
 from simotui.tracking import TrackedCall, poll_window, report_window
 
 T = TypeVar("T")
@@ -37,22 +38,34 @@ class PollResult:
     requests: int
     latency: float
     truncated: bool
+    rejected: tuple[RecordParseError, ...] = ()
+
+
+@dataclass(slots=True)
+class _Pages(Generic[T]):
+    rows: list[T] = field(default_factory=list)
+    rejected: list[RecordParseError] = field(default_factory=list)
+    requests: int = 0
+    truncated: bool = False
 
 
 async def _every_page(
     fetch: Callable[[Pagination], Awaitable[Page[T]]], page_size: int, sorting: Mapping[str, int]
-) -> tuple[list[T], int, bool]:
-    """Every record of a search (capped at MAX_PAGES_PER_CYCLE pages), requests made, truncated."""
-    rows: list[T] = []
-    requests = 0
+) -> _Pages[T]:
+    """Every record of a search (at most MAX_PAGES_PER_CYCLE pages), with the unreadable ones apart."""
+    pages: _Pages[T] = _Pages()
+    offset = 0
     while True:
-        page = await fetch(Pagination(len(rows), page_size, sorting))
-        requests += 1
-        rows.extend(page.records)
-        if not page.records or len(rows) >= page.total:
-            return rows, requests, False
-        if requests >= MAX_PAGES_PER_CYCLE:
-            return rows, requests, True
+        page = await fetch(Pagination(offset, page_size, sorting))
+        pages.requests += 1
+        pages.rows.extend(page.records)
+        pages.rejected.extend(page.rejected)
+        offset += len(page.records) + len(page.rejected)
+        if not (page.records or page.rejected) or offset >= page.total:
+            return pages
+        if pages.requests >= MAX_PAGES_PER_CYCLE:
+            pages.truncated = True
+            return pages
 
 
 async def fetch_pending_cdrs(
@@ -64,10 +77,16 @@ async def fetch_pending_cdrs(
         return PollResult((), 0, 0.0, False)
     query = CdrQuery(date_from=window.start, date_to=window.end)
     started = time.perf_counter()
-    rows, requests, truncated = await _every_page(
-        lambda page: client.reports.cdr_search(query, page), page_size, OLDEST_FIRST
+    pages = await _every_page(
+        lambda page: client.reports.cdr_search(query, page, skip_bad=True), page_size, OLDEST_FIRST
     )
-    return PollResult(tuple(rows), requests, time.perf_counter() - started, truncated)
+    return PollResult(
+        tuple(pages.rows),
+        pages.requests,
+        time.perf_counter() - started,
+        pages.truncated,
+        tuple(pages.rejected),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +96,7 @@ class ReportPollResult:
     rows: tuple[CampaignReportRow, ...]
     requests: int
     truncated: bool
+    rejected: tuple[RecordParseError, ...] = ()
 
 
 async def fetch_pending_reports(
@@ -91,10 +111,12 @@ async def fetch_pending_reports(
     if window is None:
         return ReportPollResult((), 0, False)
     query = CampaignReportQuery(date_from=window.start, date_to=window.end)
-    rows, requests, truncated = await _every_page(
-        lambda page: client.autodialer.search_reports(query, page), page_size, REPORTS_OLDEST_FIRST
+    pages = await _every_page(
+        lambda page: client.autodialer.search_reports(query, page, skip_bad=True),
+        page_size,
+        REPORTS_OLDEST_FIRST,
     )
-    return ReportPollResult(tuple(rows), requests, truncated)
+    return ReportPollResult(tuple(pages.rows), pages.requests, pages.truncated, tuple(pages.rejected))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +128,8 @@ class CycleResult:
     requests: int
     latency: float
     truncated: bool
+    rejected: tuple[RecordParseError, ...] = ()
+    """Records the server sent that could not be read; they were skipped, not guessed at."""
 
 
 async def poll_cycle(
@@ -122,6 +146,7 @@ async def poll_cycle(
         requests=cdrs.requests + reports.requests,
         latency=time.perf_counter() - started,
         truncated=cdrs.truncated or reports.truncated,
+        rejected=cdrs.rejected + reports.rejected,
     )
 
 

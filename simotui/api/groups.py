@@ -55,8 +55,12 @@ def parse_list(kind: str, data: Any, parse: Parser[T], tz: tzinfo) -> tuple[T, .
     return tuple(parse(item, tz) for item in data)
 
 
-def parse_page(kind: str, data: Any, parse: Parser[T], tz: tzinfo) -> Page[T]:
-    """Parse ``{pagination: {start, count, sorting, total}, data: [...]}``."""
+def parse_page(kind: str, data: Any, parse: Parser[T], tz: tzinfo, *, skip_bad: bool = False) -> Page[T]:
+    """Parse ``{pagination: {start, count, sorting, total}, data: [...]}``.
+
+    With ``skip_bad``, a record that cannot be read is left out and kept in ``rejected`` instead
+    of failing the whole page: one odd row must not stop a poller from seeing all the others.
+    """
     reader = RecordReader(f"{kind} page", data, tz, "data")
     pagination = reader.record("pagination")
     if pagination is None:
@@ -67,12 +71,27 @@ def parse_page(kind: str, data: Any, parse: Parser[T], tz: tzinfo) -> Page[T]:
     sorting = pagination.raw("sorting") or {}
     if not isinstance(sorting, Mapping):
         raise pagination.fail("sorting", sorting, "expected an object")
+    rejected: list[RecordParseError] = []
+    if skip_bad:
+        items = reader.raw("data")
+        if items is not None and items != "" and not isinstance(items, list):
+            raise reader.fail("data", items, "expected a list of records")
+        records: list[T] = []
+        for item in items or []:
+            try:
+                records.append(parse(item, tz))
+            except RecordParseError as error:
+                rejected.append(error)
+        parsed: tuple[T, ...] = tuple(records)
+    else:
+        parsed = parse_list(kind, reader.raw("data"), parse, tz)
     return Page(
-        records=parse_list(kind, reader.raw("data"), parse, tz),
+        records=parsed,
         total=total,
         start=pagination.integer("start"),
         count=pagination.integer("count"),
         sorting={str(k): v for k, v in sorting.items() if isinstance(v, int)},
+        rejected=tuple(rejected),
     )
 
 
@@ -116,17 +135,21 @@ class CallGroup(_Group):
 class ReportsGroup(_Group):
     """``reports/*``: CDRs and recordings."""
 
-    async def cdr_search(self, query: CdrQuery, page: Pagination | None = None) -> Page[Cdr]:
+    async def cdr_search(
+        self, query: CdrQuery, page: Pagination | None = None, *, skip_bad: bool = False
+    ) -> Page[Cdr]:
         """``reports/cdr/search``: one page of CDRs and the total of matches."""
         body = query.to_api(self._tz, page or Pagination())
         data = await self._client.call("reports/cdr/search", body)
-        return parse_page("Cdr", data, Cdr.from_api, self._tz)
+        return parse_page("Cdr", data, Cdr.from_api, self._tz, skip_bad=skip_bad)
 
-    async def quick_search(self, query: CdrQuery, page: Pagination | None = None) -> Page[Cdr]:
+    async def quick_search(
+        self, query: CdrQuery, page: Pagination | None = None, *, skip_bad: bool = False
+    ) -> Page[Cdr]:
         """``reports/quick/search``: the same records; by ``cuid`` alone it needs no dates."""
         body = query.to_api(self._tz, page or Pagination())
         data = await self._client.call("reports/quick/search", body)
-        return parse_page("Cdr", data, Cdr.from_api, self._tz)
+        return parse_page("Cdr", data, Cdr.from_api, self._tz, skip_bad=skip_bad)
 
     async def cdr_ordered(self, after_id: str = "") -> CursorPage[Cdr]:
         """``reports/cdr/ordered/id``: up to 20 CDRs inserted after ``after_id`` ("" = first)."""
@@ -188,12 +211,12 @@ class AutodialerGroup(_Group):
         await self._client.call("autodialer/campaigns/remove", {"_id": campaign_id})
 
     async def search_reports(
-        self, query: CampaignReportQuery, page: Pagination | None = None
+        self, query: CampaignReportQuery, page: Pagination | None = None, *, skip_bad: bool = False
     ) -> Page[CampaignReportRow]:
         """``reports/search``: one row per campaign run and number, with its tries."""
         body = query.to_api(self._tz, page or Pagination())
         data = await self._client.call("autodialer/reports/search", body)
-        return parse_page("CampaignReportRow", data, CampaignReportRow.from_api, self._tz)
+        return parse_page("CampaignReportRow", data, CampaignReportRow.from_api, self._tz, skip_bad=skip_bad)
 
     async def ordered_reports(self, after_id: str = "") -> CursorPage[CampaignReportRow]:
         """``reports/ordered/id``: report rows inserted after ``after_id``."""

@@ -112,6 +112,8 @@ class Page(Generic[T]):
     start: int
     count: int
     sorting: Mapping[str, int]
+    rejected: tuple[RecordParseError, ...] = ()
+    """Records left out because they could not be read (only when asked to skip them)."""
 
 
 @dataclass(frozen=True, slots=True)

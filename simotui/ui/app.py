@@ -258,12 +258,16 @@ class SimotuiApp(App[None]):
 
     @on(CallsPolled)
     def _on_calls_polled(self, message: CallsPolled) -> None:
+        skipped = ""
+        if message.rejected:
+            count = len(message.rejected)
+            skipped = f"{count} unreadable record{'s' if count != 1 else ''} skipped: {message.rejected[0]}"
         self.set_status(
             state="connected",
             latency=message.latency,
             last_poll=message.polled_at,
             pending=len(self.book.pending()),
-            detail="",
+            detail=skipped,
         )
 
     @on(PollFailed)

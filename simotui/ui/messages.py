@@ -21,6 +21,8 @@ class CallsPolled(Message):
     polled_at: datetime
     latency: float
     requests: int
+    rejected: tuple[str, ...] = ()
+    """Why records were skipped (one message each); empty when every record was read."""
 
     def can_replace(self, message: Message) -> bool:
         """Only the newest snapshot matters if the UI falls behind."""

@@ -235,3 +235,40 @@ async def test_base_url_forms_hit_the_same_path(url: str) -> None:
     async with SimotelClient(url, CREDENTIALS, transport=httpx.MockTransport(handler)) as client:
         await client.setting.ping()
     assert seen == ["/api/v4/setting/ping/act"]
+
+
+async def test_skip_bad_keeps_the_readable_records_and_names_the_rest() -> None:
+    body = (
+        '{"success":1,"message":"","data":{"pagination":{"start":0,"count":20,"sorting":{},"total":3},'
+        '"data":[{"_id":"a","start":"1401-06-20 22:43:21"},{"_id":"b","start":"yesterday"},'
+        '{"_id":"c","billsec":"12"}]}}'
+    )
+    async with mock_client(answering(200, body)) as client:
+        page = await client.reports.cdr_search(CdrQuery(), skip_bad=True)
+        with pytest.raises(RecordParseError):
+            await client.reports.cdr_search(CdrQuery())
+    assert [cdr.id for cdr in page.records] == ["a", "c"] and page.records[1].billsec == 12
+    assert len(page.rejected) == 1 and page.rejected[0].field == "start"
+    assert page.total == 3
+
+
+async def test_a_poll_cycle_survives_an_unreadable_cdr() -> None:
+    from datetime import UTC, datetime
+
+    from simotui.poller import poll_cycle
+    from simotui.tracking import TrackedCall
+
+    body = (
+        '{"success":1,"message":"","data":{"pagination":{"start":0,"count":500,"sorting":{},"total":2},'
+        '"data":[{"_id":"bad","start":{"$date":"never"}},'
+        '{"_id":"good","originated_call_id":"orig.call.1.1","disposition":"ANSWERED"}]}}'
+    )
+    now = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+    call = TrackedCall(
+        "orig.call.1.1", OriginateRequest("557", "552", "main_routing", "557"), accepted_at=now
+    )
+    async with mock_client(answering(200, body)) as client:
+        result = await poll_cycle(client, [call], now, 500)
+    assert [cdr.id for cdr in result.cdrs] == ["good"]
+    assert len(result.rejected) == 1 and "start" in result.rejected[0].message
+    assert result.requests == 1

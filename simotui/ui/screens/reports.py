@@ -38,8 +38,8 @@ def cdr_kind(client: SimotelClient, tz: tzinfo) -> ReportKind[Cdr]:
             alike=filters.get("alike", True),
         )
         if query.cuid and query.date_from is None and query.date_to is None:
-            return await client.reports.quick_search(query, page)
-        return await client.reports.cdr_search(query, page)
+            return await client.reports.quick_search(query, page, skip_bad=True)
+        return await client.reports.cdr_search(query, page, skip_bad=True)
 
     return ReportKind(
         name="CDRs",
@@ -87,7 +87,7 @@ def campaign_report_kind(client: SimotelClient, tz: tzinfo) -> ReportKind[Campai
             date_to=filters.get("until"),
             alike=filters.get("alike", True),
         )
-        return await client.autodialer.search_reports(query, page)
+        return await client.autodialer.search_reports(query, page, skip_bad=True)
 
     return ReportKind(
         name="Campaign reports",

@@ -191,7 +191,12 @@ class LiveCallsPanel(Widget):
                     backoff = 0.0
                     self.post_message(
                         CallsPolled(
-                            result.cdrs, result.reports, self.clock(), result.latency, result.requests
+                            result.cdrs,
+                            result.reports,
+                            self.clock(),
+                            result.latency,
+                            result.requests,
+                            tuple(error.message for error in result.rejected),
                         )
                     )
             elif self.book.pending():

@@ -221,7 +221,12 @@ class ReportBrowser(Widget, Generic[R]):
         for record in message.page.records:
             self.records.setdefault(self.kind.key(record), record)
         self._refill()
-        self._show_position(self._position_text(len(message.page.records)))
+        position = self._position_text(len(message.page.records))
+        rejected = message.page.rejected
+        if rejected:
+            # Shown, never guessed at: the user sees that the page is short and why.
+            position = f"{len(rejected)} unreadable record(s) left out ({rejected[0].message})  ·  {position}"
+        self._show_position(position, error=bool(rejected))
 
     def _refill(self) -> None:
         """Show the records held; a new page is a new result set, so the table is refilled."""
