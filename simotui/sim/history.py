@@ -9,7 +9,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from itertools import accumulate
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from simotui.sim.dates import local
 from simotui.sim.models import (
@@ -145,6 +145,43 @@ class _Generator:
         end = start + wait + billsec
         return end, answer, start + _choice(self.rng, (0.0, 1.0, 1.0, 2.0))
 
+    def _call_cdr(
+        self,
+        *,
+        start: float,
+        end: float,
+        answer: float | None,
+        starttime: float,
+        wait: int,
+        billsec: int,
+        disposition: str,
+        seq: int,
+        cuid: str,
+        uniqueid: str,
+        route: list[RouteStep],
+        record: str | None,
+        **fields: Any,
+    ) -> CdrRecord:
+        """A finished call's CDR: the columns every kind of call fills alike, plus its own ``fields``."""
+        return CdrRecord(
+            oid=self.pbx.object_ids.new(end + 1),
+            cuid=cuid,
+            uniqueid=uniqueid,
+            start=start,
+            answer=answer,
+            duration=wait + billsec,
+            billsec=billsec,
+            wait=wait,
+            disposition=disposition,
+            sequence=seq,
+            starttime=starttime,
+            endtime=end,
+            route=route,
+            hangup=_choice(self.rng, ("caller", "callee")) if disposition == "ANSWERED" else None,
+            record=record,
+            **fields,
+        )
+
     def _incoming(
         self,
         start: float,
@@ -187,11 +224,20 @@ class _Generator:
         record = None
         if disposition == "ANSWERED" and rng.random() < 0.5:
             record = self._record_name(start, cuid)
-        return CdrRecord(
-            oid=pbx.object_ids.new(end + 1),
-            type="incoming",
+        return self._call_cdr(
+            start=start,
+            end=end,
+            answer=answer,
+            starttime=starttime,
+            wait=wait,
+            billsec=billsec,
+            disposition=disposition,
+            seq=seq,
             cuid=cuid,
             uniqueid=uniqueid,
+            route=route,
+            record=record,
+            type="incoming",
             clid=f'"" <{src}>',
             src=src,
             dst=trunk.did,
@@ -200,20 +246,8 @@ class _Generator:
             dstchannel=dstchannel,
             lastapp=lastapp,
             lastdata=lastdata,
-            start=start,
-            answer=answer,
-            duration=wait + billsec,
-            billsec=billsec,
-            wait=wait,
-            disposition=disposition,
-            sequence=seq,
-            starttime=starttime,
-            endtime=end,
             did=trunk.did,
             entry_point=trunk.name,
-            route=route,
-            hangup=_choice(rng, ("caller", "callee")) if disposition == "ANSWERED" else None,
-            record=record,
         )
 
     def _queue_rows(
@@ -338,11 +372,20 @@ class _Generator:
             route.append(("MixMonitor", "Mix Monitor", 0.005578, t))
         route.append(("Trunk", trunk, round(max(0.0, end - t), 6), max(end, t)))
         failed = disposition == "FAILED"
-        return CdrRecord(
-            oid=pbx.object_ids.new(end + 1),
-            type="outgoing",
+        return self._call_cdr(
+            start=start,
+            end=end,
+            answer=answer,
+            starttime=starttime,
+            wait=wait,
+            billsec=billsec,
+            disposition=disposition,
+            seq=seq,
             cuid=cuid,
             uniqueid=uniqueid,
+            route=route,
+            record=record,
+            type="outgoing",
             clid=f'"{pbx.users[src].name}" <{src}>',
             src=src,
             dst=dst,
@@ -351,19 +394,7 @@ class _Generator:
             dstchannel="" if failed else pbx.call_ids.channel(trunk),
             lastapp="Dial",
             lastdata=f"SIP/{trunk}/{dst},60,TtKk",
-            start=start,
-            answer=answer,
-            duration=wait + billsec,
-            billsec=billsec,
-            wait=wait,
-            disposition=disposition,
-            sequence=seq,
-            starttime=starttime,
-            endtime=end,
             outgoing_point=trunk,
-            route=route,
-            hangup=_choice(rng, ("caller", "callee")) if disposition == "ANSWERED" else None,
-            record=record,
         )
 
     def _local(
@@ -392,11 +423,20 @@ class _Generator:
         route: list[RouteStep] = [("OutgoingRoute", "Outgoing Route", 0.013199, t)]
         route.append(("Extension", "Extension", round(max(0.0, end - t), 6), max(end, t)))
         dialled = disposition != "FAILED"
-        return CdrRecord(
-            oid=pbx.object_ids.new(end + 1),
-            type="local",
+        return self._call_cdr(
+            start=start,
+            end=end,
+            answer=answer,
+            starttime=starttime,
+            wait=wait,
+            billsec=billsec,
+            disposition=disposition,
+            seq=seq,
             cuid=cuid,
             uniqueid=uniqueid,
+            route=route,
+            record=record,
+            type="local",
             clid=f'"" <{dst}>' if originated else f'"{pbx.users[src].name}" <{src}>',
             src=src,
             dst=dst,
@@ -405,20 +445,8 @@ class _Generator:
             dstchannel=pbx.call_ids.channel(dst) if dialled else "",
             lastapp="Dial" if dialled else "Hangup",
             lastdata=f"SIP/{dst},,TtKkg" if dialled else "",
-            start=start,
-            answer=answer,
-            duration=wait + billsec,
-            billsec=billsec,
-            wait=wait,
-            disposition=disposition,
-            sequence=seq,
-            starttime=starttime,
-            endtime=end,
             comment=f"originated call: {originated}" if originated else "",
             originated_call_id=originated,
-            route=route,
-            hangup=_choice(rng, ("caller", "callee")) if disposition == "ANSWERED" else None,
-            record=record,
         )
 
     def _originate(

@@ -31,9 +31,9 @@ CdrView = Literal["quick", "cdr", "ordered"]
 QueueReportView = Literal["info", "details", "ordered"]
 
 
-def cdr(record: CdrRecord, tz: ZoneInfo, view: CdrView) -> Row:
-    """A CDR row as ``reports/quick/search`` (quick), ``reports/cdr/search`` (cdr) or the cursor."""
-    row: Row = {
+def _asterisk_fields(record: CdrRecord, tz: ZoneInfo) -> Row:
+    """The Asterisk CDR columns every CDR-shaped row starts with, in the documented order."""
+    return {
         "_id": record.oid,
         "type": record.type,
         "cuid": record.cuid,
@@ -58,6 +58,11 @@ def cdr(record: CdrRecord, tz: ZoneInfo, view: CdrView) -> Row:
         "comment": record.comment,
         "v": record.v,
     }
+
+
+def cdr(record: CdrRecord, tz: ZoneInfo, view: CdrView) -> Row:
+    """A CDR row as ``reports/quick/search`` (quick), ``reports/cdr/search`` (cdr) or the cursor."""
+    row = _asterisk_fields(record, tz)
     if record.did is not None:
         row["did"] = record.did
     if record.entry_point is not None:
@@ -100,30 +105,8 @@ def cdr(record: CdrRecord, tz: ZoneInfo, view: CdrView) -> Row:
 
 def queue_report(record: CdrRecord, tz: ZoneInfo, view: QueueReportView) -> Row:
     """A ``queue_report`` agent-try row: quick info (info), queue-details search (details)."""
-    row: Row = {
-        "_id": record.oid,
-        "type": record.type,
-        "cuid": record.cuid,
-        "clid": record.clid,
-        "src": record.src,
-        "dst": record.dst,
-        "dcontext": record.dcontext,
-        "channel": record.channel,
-        "dstchannel": record.dstchannel,
-        "lastapp": record.lastapp,
-        "lastdata": record.lastdata,
-        "start": jalali(record.start, tz),
-        "answer": gregorian(record.answer, tz) if record.answer is not None else "",
-        "duration": record.duration,
-        "billsec": record.billsec,
-        "disposition": record.disposition,
-        "amaflags": record.amaflags,
-        "accountcode": record.accountcode,
-        "uniqueid": record.uniqueid,
-        "userfield": record.userfield,
-        "sequence": str(record.sequence),
-        "comment": record.comment,
-        "v": record.v,
+    row = _asterisk_fields(record, tz)
+    row |= {
         "qnum": record.qnum or "",
         "starttime": jalali(record.starttime, tz),
         "endtime": jalali(record.endtime, tz) if view == "ordered" else mongo_date(record.endtime),
