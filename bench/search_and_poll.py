@@ -41,8 +41,11 @@ def tracked(count: int, now: datetime) -> list[TrackedCall]:
     """``count`` pending calls accepted over the last 30 minutes."""
     request = OriginateRequest("557", "552", "main_routing", "557", call_limit=60)
     return [
-        TrackedCall(f"orig.call.{int(now.timestamp()) - i}.{i:06d}", request,
-                    accepted_at=now - timedelta(seconds=i % 1800))
+        TrackedCall(
+            f"orig.call.{int(now.timestamp()) - i}.{i:06d}",
+            request,
+            accepted_at=now - timedelta(seconds=i % 1800),
+        )
         for i in range(count)
     ]
 
@@ -62,11 +65,14 @@ async def main(history: int) -> None:
             cases: dict[str, Callable[[], Awaitable[Any]]] = {
                 "CDR search, whole history, default sort, 20 rows": lambda: client.reports.cdr_search(month),
                 "CDR search, whole history, sorted by billsec": lambda: client.reports.cdr_search(
-                    month, Pagination(0, 20, {"billsec": -1})),
+                    month, Pagination(0, 20, {"billsec": -1})
+                ),
                 "CDR search, whole history, filtered on a caller": lambda: client.reports.cdr_search(
-                    CdrQuery(date_from=month.date_from, date_to=now, src="557")),
+                    CdrQuery(date_from=month.date_from, date_to=now, src="557")
+                ),
                 "CDR search, last page of the history": lambda: client.reports.cdr_search(
-                    month, Pagination(max(history - 20, 0), 20, {})),
+                    month, Pagination(max(history - 20, 0), 20, {})
+                ),
                 "CDR search, 500 rows": lambda: client.reports.cdr_search(month, Pagination(0, 500, {})),
             }
             print(f"{'case':52} {'median':>9} {'× ping':>8}")

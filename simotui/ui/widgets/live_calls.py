@@ -97,6 +97,35 @@ def row_cells(
     )
 
 
+class RowCache:
+    """Cells of settled rows, reused while nothing they show can change.
+
+    The panel redraws every second so that elapsed times tick; only calls still waiting have
+    cells that change with the clock, so a final call's cells are computed once per version
+    of the call (calls are immutable: an update is a new object), staleness and masking.
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[TrackedCall, bool, bool, tuple[str, ...]]] = {}
+
+    def snapshot(
+        self, calls: dict[str, TrackedCall], now: datetime, stale: bool, mask: Callable[[str], str]
+    ) -> dict[str, tuple[str, ...]]:
+        """The cells of every call, computing only those that may have changed."""
+        masked = mask is display.mask_numbers
+        rows: dict[str, tuple[str, ...]] = {}
+        for call_id, call in calls.items():
+            cached = self._rows.get(call_id)
+            if cached is not None and cached[0] is call and cached[1:3] == (stale, masked):
+                rows[call_id] = cached[3]
+                continue
+            cells = row_cells(call, now, stale, mask)
+            if call.state.is_final:
+                self._rows[call_id] = (call, stale, masked, cells)
+            rows[call_id] = cells
+        return rows
+
+
 class LiveCallsPanel(Widget):
     """A table of tracked calls whose rows a non-overlapping poller updates in place."""
 
@@ -149,6 +178,7 @@ class LiveCallsPanel(Widget):
         self.tz = tz
         self.keeper = keeper
         self.board: CallBoard[str] = CallBoard(width=len(COLUMNS))
+        self.rows = RowCache()
         self._wake = asyncio.Event()
         self.set_reactive(LiveCallsPanel.interval, interval)
 
@@ -291,10 +321,7 @@ class LiveCallsPanel(Widget):
     def render_rows(self) -> None:
         """Diff the book against the table and apply only the changes (cursor and scroll stay)."""
         now = self.clock()
-        mask = masker(self)
-        snapshot = {
-            call_id: row_cells(call, now, self.stale, mask) for call_id, call in self.book.calls.items()
-        }
+        snapshot = self.rows.snapshot(self.book.calls, now, self.stale, masker(self))
         diff = self.board.apply(snapshot)
         self.query_one("#live-empty").display = not snapshot
         if diff.is_empty:
