@@ -65,8 +65,10 @@ def main() -> None:
         def every_row(now: datetime, book: CallBook = book, board: CallBoard[str] = plain) -> object:
             return board.apply({k: row_cells(c, now, False) for k, c in book.calls.items()})
 
-        def with_cache(now: datetime, book: CallBook = book, board: CallBoard[str] = cached) -> object:
-            return board.apply(cache.snapshot(book.calls, now, False, str))
+        def with_cache(
+            now: datetime, book: CallBook = book, board: CallBoard[str] = cached, rows: RowCache = cache
+        ) -> object:
+            return board.apply(rows.snapshot(book.calls, now, False, str))
 
         base = median_ms(every_row)
         fast = median_ms(with_cache)
