@@ -46,6 +46,10 @@ async def test_dial_with_keys_reaches_answered_with_billsec(sim: SimulatorHandle
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen), what="confirmation")
         await pilot.press("y")
         await wait_until(pilot, lambda: len(app.book.calls) == 1, what="the live row")
+        # The form is ready for the next call: parties cleared, caller focused, defaults kept.
+        form_values = app.screen.query_one("#dial-form").values()  # type: ignore[attr-defined]
+        assert (form_values["caller"], form_values["callee"], form_values["context"]) == ("", "", "main_routing")
+        assert app.focused is not None and app.focused.id == "caller"
         (call,) = app.book.calls.values()
         await wait_until(
             pilot, lambda: app.book.calls[call.call_id].state is CallState.COMPLETED, what="the CDR"

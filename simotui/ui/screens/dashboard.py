@@ -182,6 +182,9 @@ class DashboardScreen(Screen[None]):
             if yes:
                 self._last_confirmed = (dial, time.monotonic())
                 self.post_message(DialRequested(dial, campaign_request))
+                # Ready for the next call: the parties go (recent dials keeps them for a redial),
+                # the rest of the form stays as set.
+                self.form.fill({"caller": "", "callee": ""})
             else:
                 self.notify("Not dialled", timeout=2)
 
