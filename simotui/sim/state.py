@@ -40,7 +40,7 @@ from simotui.sim.components import (
 )
 from simotui.sim.config import SimConfig
 from simotui.sim.dates import local, next_hour
-from simotui.sim.ids import CallIdFactory, ObjectIdFactory, originated_call_id
+from simotui.sim.ids import CallIdFactory, ObjectIdFactory, OriginateIdFactory
 from simotui.sim.models import (
     AgentSession,
     Announcement,
@@ -230,6 +230,8 @@ class SimulatedPbx:
         self.rng = random.Random(f"simotel-pbx|{self.seed}")
         self.object_ids = ObjectIdFactory(self.rng)
         self.call_ids = CallIdFactory(self.rng)
+        self.originate_ids = OriginateIdFactory()
+        """Issues originate ids; a control-plane reset hands it to the new PBX (ids stay unique)."""
         # directory
         self.users: dict[str, User] = {}
         self.trunks: dict[str, Trunk] = {}
@@ -362,7 +364,7 @@ class SimulatedPbx:
         """Queue a two-leg call and return its ``orig.call.<epoch>.<6 digits>`` id at once."""
         with self.lock:
             t0 = self.sync()
-            call_id = originated_call_id(t0, self.rng)
+            call_id = self.originate_ids.new(t0, self.rng)
             cuid, seq = self.call_ids.cuid(t0)
             call = OriginatedCall(
                 id=call_id,
