@@ -26,7 +26,9 @@ PHP_FATAL = (
 )
 
 
-def apache_page(status: int, title: str, text: str, host: str, headers: dict[str, str] | None = None) -> Response:
+def apache_page(
+    status: int, title: str, text: str, host: str, headers: dict[str, str] | None = None
+) -> Response:
     """An Apache error page (``ErrorDocument`` default) for ``status``."""
     body = (
         '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n'
