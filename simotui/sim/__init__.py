@@ -125,8 +125,10 @@ from __future__ import annotations
 from simotui.sim.build import build_pbx
 from simotui.sim.clock import VirtualClock
 from simotui.sim.config import SimConfig, SimSettings
+from simotui.sim.faults import FaultSpec, FaultSpecError, parse_faults
+from simotui.sim.reqlog import RecordedRequest, RequestLog
 from simotui.sim.server import (
-    RecordedRequest,
+    SimulatorApp,
     SimulatorHandle,
     create_app,
     serve,
@@ -135,14 +137,19 @@ from simotui.sim.server import (
 from simotui.sim.state import SimulatedPbx
 
 __all__ = [
+    "FaultSpec",
+    "FaultSpecError",
     "RecordedRequest",
+    "RequestLog",
     "SimConfig",
     "SimSettings",
     "SimulatedPbx",
+    "SimulatorApp",
     "SimulatorHandle",
     "VirtualClock",
     "build_pbx",
     "create_app",
+    "parse_faults",
     "serve",
     "start_simulator",
 ]

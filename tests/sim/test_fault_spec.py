@@ -103,7 +103,7 @@ def test_bad_specs_fail_with_a_message_naming_the_bad_part(spec: str, names: lis
 def fates(spec: str, seed: int, service: str | None, count: int) -> list[tuple[str | None, str, int, float]]:
     injector = FaultInjector(seed, lambda: 0.0)
     injector.set(parse_faults(spec))
-    out = []
+    out: list[tuple[str | None, str, int, float]] = []
     for _ in range(count):
         decision = injector.decide(service)
         assert decision is not None
