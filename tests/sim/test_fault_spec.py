@@ -145,3 +145,17 @@ def test_restarts_follow_the_virtual_clock_from_when_the_spec_was_set() -> None:
         assert decision is not None
         seen.append(decision.label)
     assert seen == [None, None, "restart", "restart", None, "restart", "restart", None]
+
+
+def test_the_cli_turns_a_bad_spec_into_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """``simotui sim --faults`` parses the spec up front: exit 2 and the bad part named, no traceback."""
+    from simotui.cli import build_parser
+
+    with pytest.raises(SystemExit) as caught:
+        build_parser().parse_args(["sim", "--faults", "latency=200ms,originat:error5xx=1"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --faults: 'originat:error5xx=1': no service matches 'originat'" in err
+    assert "Traceback" not in err
+    args = build_parser().parse_args(["sim", "--faults", "originate:error5xx@after=1", "--control"])
+    assert args.faults == "originate:error5xx@after=1" and args.control is True
