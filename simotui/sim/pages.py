@@ -73,7 +73,8 @@ def gateway_page(status: int) -> Response:
         f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx/1.18.0 (Ubuntu)</center>\r\n"
         "</body>\r\n</html>\r\n"
     )
-    return Response(body, status, media_type="text/html", headers=NGINX_HEADERS)
+    # nginx sends a bare ``text/html``; Starlette would append a charset to a media_type.
+    return Response(body, status, headers={**NGINX_HEADERS, "Content-Type": "text/html"})
 
 
 def error_5xx_page(status: int, host: str) -> Response:
