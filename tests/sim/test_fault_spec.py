@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections import Counter
 
 import pytest
 
+from simotui.cli import build_parser
 from simotui.sim.faults import FaultInjector, FaultSpecError, Latency, parse_faults
 
 ORIGINATE = "call/originate/act"
@@ -149,8 +152,6 @@ def test_restarts_follow_the_virtual_clock_from_when_the_spec_was_set() -> None:
 
 def test_the_cli_turns_a_bad_spec_into_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     """``simotui sim --faults`` parses the spec up front: exit 2 and the bad part named, no traceback."""
-    from simotui.cli import build_parser
-
     with pytest.raises(SystemExit) as caught:
         build_parser().parse_args(["sim", "--faults", "latency=200ms,originat:error5xx=1"])
     assert caught.value.code == 2
@@ -159,3 +160,18 @@ def test_the_cli_turns_a_bad_spec_into_a_usage_error(capsys: pytest.CaptureFixtu
     assert "Traceback" not in err
     args = build_parser().parse_args(["sim", "--faults", "originate:error5xx@after=1", "--control"])
     assert args.faults == "originate:error5xx@after=1" and args.control is True
+
+
+async def test_held_requests_are_let_go_when_faults_change_or_the_server_stops() -> None:
+    """A ``timeout`` hold never outlives the spec that made it, nor the server."""
+    injector = FaultInjector(1, lambda: 0.0)
+    held = asyncio.create_task(injector.hold(600))
+    await asyncio.sleep(0)
+    injector.clear()
+    assert await asyncio.wait_for(held, 60) is False
+    held = asyncio.create_task(injector.hold(600))
+    await asyncio.sleep(0)
+    threading.Thread(target=injector.close).start()  # as SimulatorHandle.stop does, off the loop
+    assert await asyncio.wait_for(held, 60) is False
+    assert await injector.hold(600) is False  # closed: no new holds
+    assert await FaultInjector(1, lambda: 0.0).hold(0.01) is True  # a hold that runs out
