@@ -53,6 +53,17 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _fault_spec(text: str) -> str:
+    # Parsed here so a bad spec is a usage error naming the bad part, never a traceback.
+    from simotui.sim.faults import FaultSpecError, parse_faults
+
+    try:
+        parse_faults(text)
+    except FaultSpecError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per task."""
     parser = argparse.ArgumentParser(
@@ -125,6 +136,19 @@ def _add_sim(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="web service the demo dialplan's API component calls (a bridge responder); "
         "credentials in the URL are sent as HTTP Basic",
     )
+    sim.add_argument(
+        "--faults",
+        metavar="SPEC",
+        type=_fault_spec,
+        help="inject faults into /api/v4/ requests, e.g. 'latency=200ms±100,error5xx=0.1,"
+        "originate:error5xx@after=1,restart_every=60s' (syntax: README, 'The simulator')",
+    )
+    sim.add_argument(
+        "--control",
+        action="store_true",
+        help="serve the control plane under /_sim/ (faults, clock, reset, pins, request log; "
+        "loopback clients only)",
+    )
     sim.set_defaults(run=_run_sim)
 
 
@@ -141,6 +165,8 @@ def _run_sim(args: argparse.Namespace) -> int:
         auth_mode=args.auth,
         timezone=args.timezone,
         component_api_url=args.component_api_url,
+        faults=args.faults,
+        control=args.control,
     )
     serve(config, host=args.host, port=args.port)
     return ExitCode.OK

@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import uvicorn
@@ -43,15 +44,24 @@ class ThreadedServer:
         host: the address to listen on.
         port: the port (0 picks a free one).
         name: the thread's name, for debugging.
+        options: more ``uvicorn.Config`` keywords (the simulator picks its protocol and
+            turns uvicorn's ``Date`` header off).
     """
 
-    def __init__(self, app: Any, host: str, port: int, name: str) -> None:
+    def __init__(
+        self, app: Any, host: str, port: int, name: str, options: Mapping[str, Any] | None = None
+    ) -> None:
         self.sock = bind_tcp(host, port)
         self.port = int(self.sock.getsockname()[1])
         self.url = http_url(host, self.port)
-        self._server = uvicorn.Server(
-            uvicorn.Config(app, log_level="warning", lifespan="off", server_header=False, access_log=False)
-        )
+        settings: dict[str, Any] = {
+            "log_level": "warning",
+            "lifespan": "off",
+            "server_header": False,
+            "access_log": False,
+        }
+        settings.update(options or {})
+        self._server = uvicorn.Server(uvicorn.Config(app, **settings))
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self.sock]}, name=f"{name}:{self.port}", daemon=True
         )

@@ -2,7 +2,7 @@
 
 ``start_simulator()`` serves a seeded ``SimulatedPbx`` with uvicorn on loopback in a
 thread; ``serve()`` does the same in the foreground for ``simotui sim``; ``create_app()``
-returns the bare Starlette app for ``httpx.ASGITransport``. Everything follows
+returns the bare ASGI app for ``httpx.ASGITransport``. Everything follows
 ``simotel-api.md`` (the documented paths, envelope, errors and their order, date
 formats, type quirks and call behaviour); ``simotui.sim.outcomes`` documents which
 numbers answer, ring out, are busy or fail.
@@ -13,8 +13,12 @@ Module map: ``config`` (SimConfig, SimSettings), ``clock`` (VirtualClock), ``ids
 ``scenarios`` (directory + documented records), ``history``, ``render`` (JSON shapes),
 ``query`` (alike/conditions/date_range/pagination), ``services`` (one handler per
 endpoint), ``audio``, ``build`` (build_pbx), ``components`` (Exten/Trunk API web service
-calls), ``ticker`` (background clock + component calls), ``server`` (HTTP, auth, errors,
-uvicorn).
+calls), ``ticker`` (background clock + component calls), ``pages`` (Apache, nginx and PHP
+pages), ``faults`` (fault spec, parser, per-request decisions), ``wire`` (what each fault
+sends), ``connection`` (the uvicorn protocol that lets a fault reset or cut a connection),
+``reqlog`` (the bounded request log), ``runtime`` (the swappable PBX and its companions, reset),
+``control_api`` (the ``/_sim/`` control plane), ``control`` (SimControl, its Python client),
+``server`` (HTTP, auth, errors, virtual ``Date``, uvicorn).
 
 Where the reference is silent
 -----------------------------
@@ -113,6 +117,30 @@ Call originate via campaign (§5.8)
     every request, its outcome and the answer.
   - The answer is applied at the virtual time it arrived: at speed s, a web service that
     takes r real seconds costs the first party r·s virtual seconds of waiting.
+Faults, control plane, request log (not Simotel's: a test harness around it)
+  - Fault syntax and semantics are in ``simotui.sim.faults``: ``@before`` (default) never
+    reaches the PBX, ``@after`` processes then replaces the answer; ``truncate`` is always
+    ``@after``. ``error5xx`` is nginx's 502/504 or Apache's 503; ``timeout`` holds 30 s then
+    sends nginx's 504 (held requests are let go, connection closed, when the faults change or the
+    server stops); ``reset`` is a TCP RST; ``nonjson`` is PHP's notice (or fatal error) as
+    ``text/html``; a restart is Apache's 503 with ``Connection: close`` for ``restart_down``
+    virtual seconds, state and calls untouched. Draws are seeded per request index since the
+    spec was installed; unauthenticated requests are faulted too (the gateway cannot tell).
+  - The control plane is off unless asked and serves loopback clients only; it is never
+    faulted and its requests are not logged. A reset rebuilds the PBX on the same clock (time
+    never runs backwards), keeps the account settings and the originate-id factory, and puts
+    the startup faults back. ``set`` on the clock refuses the past instead of ignoring it.
+  - A pinned number gets its outcome for every leg that dials it (originate legs, campaign
+    numbers, bridged legs); routing failures (unknown context, no trunk, inactive extension)
+    still come first. Past history is never affected.
+  - The request log keeps the last 10,000 entries and 32 MiB of raw bodies
+    (``SimConfig.request_log_*``); only authenticated requests whose body parsed to an object
+    keep it. ``status`` is what the client got (``None`` when no status line was sent),
+    ``pbx_status`` what the PBX answered (``None`` when a fault struck first). Paths outside
+    ``/api/v4/`` are logged (404) but never faulted.
+  - Every response's ``Date`` is the virtual clock in RFC 7231 form; uvicorn's is off.
+  - Originate ids: the random suffix is redrawn when the current second already used it; a
+    second whose 900,000 suffixes are all used continues in the next second.
 Data
   - Recordings are named ``<YYYYMMDD>_<cuid>.<record_format>``; downloads are real
     audio: a WAV tone clip, or silent MPEG frames for ``.mp3`` (no MP3 encoder in the
@@ -125,8 +153,10 @@ from __future__ import annotations
 from simotui.sim.build import build_pbx
 from simotui.sim.clock import VirtualClock
 from simotui.sim.config import SimConfig, SimSettings
+from simotui.sim.faults import FaultSpec, FaultSpecError, parse_faults
+from simotui.sim.reqlog import RecordedRequest, RequestLog
 from simotui.sim.server import (
-    RecordedRequest,
+    SimulatorApp,
     SimulatorHandle,
     create_app,
     serve,
@@ -135,14 +165,19 @@ from simotui.sim.server import (
 from simotui.sim.state import SimulatedPbx
 
 __all__ = [
+    "FaultSpec",
+    "FaultSpecError",
     "RecordedRequest",
+    "RequestLog",
     "SimConfig",
     "SimSettings",
     "SimulatedPbx",
+    "SimulatorApp",
     "SimulatorHandle",
     "VirtualClock",
     "build_pbx",
     "create_app",
+    "parse_faults",
     "serve",
     "start_simulator",
 ]

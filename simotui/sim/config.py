@@ -50,6 +50,14 @@ class SimConfig:
     """POST sends a JSON body; GET sends the same fields as query parameters."""
     component_timeout: float = 1.0
     """Real seconds the component waits for an answer (``client_api_caller_timeout``)."""
+    faults: str | None = None
+    """Fault spec in force from the start (``simotui sim --faults``; syntax in ``sim.faults``)."""
+    control: bool = False
+    """Serve the control plane under ``/_sim/`` (loopback clients only); off, it is a 404."""
+    request_log_entries: int = 10_000
+    """Most requests the request log keeps (the oldest go first)."""
+    request_log_bytes: int = 32 * 1024 * 1024
+    """Most bytes of request bodies the request log keeps."""
 
 
 @dataclass

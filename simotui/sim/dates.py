@@ -1,9 +1,10 @@
-"""Dates in the formats Simotel mixes: Jalali local, Gregorian local, Mongo ``$date``."""
+"""Dates in the formats Simotel mixes: Jalali local, Gregorian local, Mongo ``$date``, HTTP ``Date``."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from email.utils import formatdate
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +30,11 @@ def _to_jalali(day: date) -> tuple[int, int, int]:
 def _from_jalali(year: int, month: int, day: int) -> date:
     g = jdatetime.date(year, month, day).togregorian()
     return date(g.year, g.month, g.day)
+
+
+def http_date(epoch: float) -> str:
+    """RFC 7231 IMF-fixdate (``Mon, 20 May 2024 06:30:00 GMT``) for an HTTP ``Date`` header."""
+    return formatdate(int(epoch), usegmt=True)
 
 
 def jalali_to_gregorian(year: int, month: int, day: int) -> date:

@@ -11,6 +11,10 @@ number an autodialer campaign calls -- with the same rules, checked in this orde
 4. a number ending in ``00`` **never answers**: it rings until ``timeout`` (default 30 s);
 5. any other number **answers**.
 
+A number pinned through the control plane (``PUT /_sim/pins/<number>``) skips these rules and
+gets its pinned outcome; the routing checks of ``state`` (an unknown context, a PSTN party
+without a trunk, an inactive extension) still fail a leg first.
+
 Ring and talk times come from an RNG seeded with (seed, caller, callee): the ring lasts
 1-6 s (always below ``timeout``), a busy signal comes after 1-3 s, and the talk time is
 5-60 s, capped by ``call_limit`` when one is given. The same seed and number pair
@@ -25,7 +29,7 @@ With the seeded directory: extensions 101-105, 521, 550, 552-555, 557, 558, 560-
 from __future__ import annotations
 
 import random
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -76,8 +80,12 @@ def plan_leg(
     *,
     timeout: int = DEFAULT_TIMEOUT,
     call_limit: int | None = None,
+    pins: Mapping[str, Outcome] | None = None,
 ) -> LegPlan:
-    """Plan the leg that dials ``callee`` on behalf of ``caller``."""
+    """Plan the leg that dials ``callee`` on behalf of ``caller``.
+
+    A number in ``pins`` (set through the control plane) gets that outcome instead of the rules'.
+    """
     timeout = max(1, timeout)
     rng = leg_rng(seed, caller, callee)
     ring = rng.randint(1, 6)
@@ -85,7 +93,8 @@ def plan_leg(
     talk = rng.randint(5, 60)
     if call_limit is not None and call_limit > 0:
         talk = min(talk, call_limit)
-    outcome = classify(callee, extensions)
+    pinned = pins.get(callee) if pins else None
+    outcome = pinned if pinned is not None else classify(callee, extensions)
     if outcome is Outcome.ANSWER:
         return LegPlan(outcome, min(ring, max(1, timeout - 1)), talk)
     if outcome is Outcome.NO_ANSWER:

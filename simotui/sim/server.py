@@ -1,9 +1,19 @@
-"""The HTTP face of the simulator: a Starlette app with Simotel's checks, envelope and errors,
-served by uvicorn on loopback (in a thread for tests, in the foreground for the CLI).
+"""The HTTP face of the simulator: Simotel's checks, envelope and errors, faults on demand, the
+control plane, and the PBX's clock in every ``Date`` header; served by uvicorn on loopback (in a
+thread for tests, in the foreground for the CLI).
+
+``SimulatorApp`` is the ASGI app. Each response's ``Date`` is the PBX's virtual now (uvicorn's
+own is off), since clients estimate the PBX's clock from it. ``/_sim/...`` goes to the control
+plane when it is on. Everything else is an API request: the fault injector decides its fate
+(request ``n`` since the spec was set, drawn from the seed), a ``@before`` fault answers
+without the PBX seeing the request, otherwise the §10 checks and the service run and a
+``@after`` fault replaces what they answered. Every request is logged once, with both the
+PBX's status and the one the client got.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hmac
@@ -11,29 +21,35 @@ import ipaddress
 import json
 import logging
 import shlex
+import socket
 import time
-from dataclasses import dataclass
+from collections.abc import MutableMapping
 from typing import Any
 
 import uvicorn
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from simotui.serving import ThreadedServer, bind_tcp, http_url
 from simotui.sim.build import build_pbx
 from simotui.sim.components import redact
 from simotui.sim.config import SimConfig, SimSettings
+from simotui.sim.connection import uvicorn_options
+from simotui.sim.control_api import PREFIX as CONTROL_PREFIX
+from simotui.sim.control_api import ControlPlane
+from simotui.sim.dates import http_date
+from simotui.sim.faults import Decision, FaultInjector, FaultSpec, parse_faults
+from simotui.sim.pages import SERVER_HEADERS, internal_error_page, not_found_page
+from simotui.sim.reqlog import RequestLog
+from simotui.sim.runtime import SimRuntime
 from simotui.sim.services import FileNotFound, FileReply, Reply, resolve
 from simotui.sim.state import OperationFailed, SimulatedPbx
 from simotui.sim.ticker import Ticker
+from simotui.sim.wire import Receive, Send, act_out, client_status
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v4/"
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
-SERVER_HEADERS = {"Server": "Apache/2.4.41 (Ubuntu)", "X-Powered-By": "PHP/7.4.3"}
 
 MSG_IP = "IP is not permitted"
 MSG_MISSING = "BasicAuth or ApiKey is missing"
@@ -41,33 +57,6 @@ MSG_INVALID = "BasicAuth or ApiKey is invalid"
 MSG_MEDIA = "Unsupported Media Type"
 MSG_PARSE = "Unable to parse content"
 MSG_METHOD = "Method not allowed"
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One HTTP request the simulator answered (``at`` is real epoch time)."""
-
-    method: str
-    path: str
-    body: Any
-    status: int
-    at: float
-
-
-def _apache_page(status: int, title: str, text: str, host: str) -> Response:
-    body = (
-        '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n'
-        f"<html><head>\n<title>{status} {title}</title>\n</head><body>\n"
-        f"<h1>{title}</h1>\n<p>{text}</p>\n<hr>\n"
-        f"<address>Apache/2.4.41 (Ubuntu) Server at {host} Port 80</address>\n"
-        "</body></html>\n"
-    )
-    return Response(body, status, media_type="text/html; charset=iso-8859-1", headers=SERVER_HEADERS)
-
-
-def not_found_page(host: str) -> Response:
-    """Apache's HTML 404 (wrong URL, or a download of a missing file)."""
-    return _apache_page(404, "Not Found", "The requested URL was not found on this server.", host)
 
 
 def envelope(status: int, success: int, message: str | None, data: Any) -> Response:
@@ -137,104 +126,207 @@ def _normalise_service(name: str) -> str:
 def create_app(
     pbx: SimulatedPbx,
     settings: SimSettings,
-    requests: list[RecordedRequest] | None = None,
-) -> Starlette:
-    """The simulator as an ASGI app (for uvicorn, or in-process via ``httpx.ASGITransport``)."""
-    recorded: list[RecordedRequest] = requests if requests is not None else []
+    requests: RequestLog | None = None,
+    *,
+    faults: FaultSpec | str | None = None,
+    control: bool = False,
+) -> SimulatorApp:
+    """The simulator as an ASGI app (for uvicorn, or in-process via ``httpx.ASGITransport``).
 
-    async def endpoint(request: Request) -> Response:
+    ``faults`` is the spec in force from the start (and after a reset); ``control`` serves the
+    control plane under ``/_sim/``. In-process there is no socket, so ``reset`` and ``truncate``
+    faults raise ``ConnectionResetError`` out of the app rather than cutting a connection.
+    """
+    if isinstance(faults, str):
+        spec = parse_faults(faults)
+    else:
+        spec = faults if faults is not None else FaultSpec()
+    log = requests if requests is not None else RequestLog()
+    return SimulatorApp(SimRuntime(pbx, settings, log, spec, control=control))
+
+
+class SimulatorApp:
+    """The ASGI app: virtual ``Date`` on every response, control plane, faults, the API."""
+
+    def __init__(self, runtime: SimRuntime) -> None:
+        """Serve ``runtime`` (its PBX, settings, log and faults)."""
+        self.runtime = runtime
+        self._control = ControlPlane(runtime) if runtime.control else None
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
+        """Dispatch one ASGI connection scope (only HTTP is served; lifespan is off)."""
+        if scope["type"] != "http":
+            return
+        dated = self._dated(send)
+        path: str = scope["path"]
+        if self._control is not None and (path == CONTROL_PREFIX or path.startswith(f"{CONTROL_PREFIX}/")):
+            await self._control(scope, receive, dated)
+            return
+        await self._api(scope, receive, dated)
+
+    def _dated(self, send: Send) -> Send:
+        """``send`` that stamps the response start with the PBX's clock, the only ``Date``."""
+        runtime = self.runtime
+
+        async def dated(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                headers.append((b"date", http_date(runtime.pbx.clock.now()).encode("ascii")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return dated
+
+    async def _api(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
+        runtime = self.runtime
+        request = Request(scope, receive)
         raw = await request.body()
-        response, body = _answer(pbx, settings, request, raw)
-        recorded.append(
-            RecordedRequest(request.method, request.url.path, body, response.status_code, time.time())
+        decision = self._decide(request.url.path)
+        host = request.url.hostname or "localhost"
+        if decision is not None and decision.delay_before > 0:
+            await asyncio.sleep(decision.delay_before)
+        if decision is not None and decision.kind is not None and decision.phase == "before":
+            self._record(request, raw, decision, None, None)
+            await act_out(decision, scope, receive, send, answer=None, injector=runtime.faults, host=host)
+            return
+        response, stored = _answer(runtime.pbx, runtime.settings, request, raw)
+        if decision is not None and decision.delay_after > 0:
+            await asyncio.sleep(decision.delay_after)
+        self._record(request, raw, decision, response, stored)
+        if decision is not None and decision.kind is not None:
+            await act_out(decision, scope, receive, send, answer=response, injector=runtime.faults, host=host)
+            return
+        await response(scope, receive, send)
+
+    def _decide(self, path: str) -> Decision | None:
+        if not path.startswith(API_PREFIX):
+            return None  # only the API is behind the (simulated) gateway
+        service = resolve(_normalise_service(path[len(API_PREFIX) :]))
+        return self.runtime.faults.decide(service.path if service is not None else None)
+
+    def _record(
+        self,
+        request: Request,
+        raw: bytes,
+        decision: Decision | None,
+        answer: Response | None,
+        stored: bytes | None,
+    ) -> None:
+        runtime = self.runtime
+        if decision is not None:
+            status = client_status(decision, answer)
+        else:
+            status = answer.status_code if answer is not None else None
+        runtime.requests.record(
+            request.method,
+            request.url.path,
+            status,
+            time.time(),
+            pbx_status=answer.status_code if answer is not None else None,
+            virtual_at=runtime.pbx.clock.now(),
+            fault=decision.label if decision is not None else None,
+            size=len(raw),
+            raw=stored,
         )
-        return response
-
-    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=ALL_METHODS)])
-    app.state.pbx = pbx
-    app.state.settings = settings
-    app.state.requests = recorded
-    return app
 
 
-def _answer(pbx: SimulatedPbx, settings: SimSettings, request: Request, raw: bytes) -> tuple[Response, Any]:
-    """Run the §10 checks in order, then the service; returns the response and the parsed body."""
+def _answer(
+    pbx: SimulatedPbx, settings: SimSettings, request: Request, raw: bytes
+) -> tuple[Response, bytes | None]:
+    """Run the §10 checks in order, then the service.
+
+    Returns the response and the body to keep in the request log: the raw bytes when the
+    request was authenticated and its body parsed to an object, else ``None``.
+    """
     host = request.url.hostname or "localhost"
     text = raw.decode("utf-8", errors="replace")
-    body_for_log: Any = text if text.strip() else None
     path = request.url.path
     if not path.startswith(API_PREFIX):
-        return not_found_page(host), body_for_log
+        return not_found_page(host), None
     client = request.client.host if request.client is not None else ""
     if not _ip_allowed(client, settings.allowed_ips):
-        return envelope(403, 0, MSG_IP, None), body_for_log
+        return envelope(403, 0, MSG_IP, None), None
     auth = _auth_error(request, settings)
     if auth is not None:
-        return envelope(401, 0, auth, None), body_for_log
+        return envelope(401, 0, auth, None), None
     name = _normalise_service(path[len(API_PREFIX) :])
     service = resolve(name)
     denied = {_normalise_service(s) for s in settings.denied_services}
     # Permissions are ticked per existing service, so an unknown one is never denied: it reaches 501.
     if service is not None and (name in denied or service.path in denied):
         shown = name if name in denied else service.path
-        return envelope(403, 0, f'"{shown}";Access denied', None), body_for_log
+        return envelope(403, 0, f'"{shown}";Access denied', None), None
     body: dict[str, Any] = {}
+    stored: bytes | None = None
     if text.strip():
         if not _is_json(request.headers.get("content-type")):
-            return envelope(415, 0, MSG_MEDIA, None), body_for_log
+            return envelope(415, 0, MSG_MEDIA, None), None
         try:
             parsed = json.loads(text)
         except ValueError:
-            return envelope(400, 0, MSG_PARSE, None), body_for_log
-        body_for_log = parsed
+            return envelope(400, 0, MSG_PARSE, None), None
         if not isinstance(parsed, dict):
-            return envelope(400, 0, MSG_PARSE, None), body_for_log
+            return envelope(400, 0, MSG_PARSE, None), None
         body = parsed
+        stored = raw
     if service is None:
-        return envelope(
-            501, 0, f"Requested service {settings.missing_service_spelling} not exist", None
-        ), body_for_log
+        message = f"Requested service {settings.missing_service_spelling} not exist"
+        return envelope(501, 0, message, None), stored
     method = request.method.upper()
     if method not in service.methods:
-        return envelope(405, 0, MSG_METHOD, None), body_for_log
+        return envelope(405, 0, MSG_METHOD, None), stored
     try:
         with pbx.lock:
             pbx.sync()
             result = service.handler(pbx, body)
     except OperationFailed as failure:
-        return envelope(200, 0, failure.message, None), body_for_log
+        return envelope(200, 0, failure.message, None), stored
     except FileNotFound:
-        return not_found_page(host), body_for_log
+        return not_found_page(host), stored
     except Exception:  # a crash in PHP land is Apache's 500 page, not an envelope
         log.exception("simulator handler failed for %s", name)
-        page = _apache_page(500, "Internal Server Error", "The server encountered an internal error.", host)
-        return page, body_for_log
+        return internal_error_page(host), stored
     if isinstance(result, FileReply):
         headers = dict(SERVER_HEADERS)
         headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-        return Response(result.content, 200, media_type=result.media_type, headers=headers), body_for_log
+        return Response(result.content, 200, media_type=result.media_type, headers=headers), stored
     assert isinstance(result, Reply)
-    return envelope(200, 1, result.message, result.data), body_for_log
+    return envelope(200, 1, result.message, result.data), stored
 
 
 class SimulatorHandle:
-    """A running simulator: its base URL, state, settings and request log; ``stop()`` ends it."""
+    """A running simulator: its base URL, state, settings, request log and faults; ``stop()`` ends it.
 
-    def __init__(
-        self,
-        pbx: SimulatedPbx,
-        settings: SimSettings,
-        requests: list[RecordedRequest],
-        server: ThreadedServer,
-        ticker: Ticker | None = None,
-    ) -> None:
+    ``pbx`` is the PBX being served now (a control-plane reset replaces it). ``requests`` is the
+    bounded ``RequestLog`` (a sequence of ``RecordedRequest``).
+    """
+
+    def __init__(self, runtime: SimRuntime, server: ThreadedServer, ticker: Ticker | None = None) -> None:
         """Wrap the pieces ``start_simulator`` built."""
         self.url = server.url
-        self.pbx = pbx
-        self.settings = settings
-        self.requests = requests
+        self.runtime = runtime
         self._server = server
         self._ticker = ticker
+
+    @property
+    def pbx(self) -> SimulatedPbx:
+        """The PBX being served."""
+        return self.runtime.pbx
+
+    @property
+    def settings(self) -> SimSettings:
+        """The account's live settings (mutable)."""
+        return self.runtime.settings
+
+    @property
+    def requests(self) -> RequestLog:
+        """Every request received, bounded (see ``simotui.sim.reqlog``)."""
+        return self.runtime.requests
+
+    @property
+    def faults(self) -> FaultInjector:
+        """The fault injector (``faults.set(parse_faults(...))``, ``faults.clear()``)."""
+        return self.runtime.faults
 
     @property
     def ticker(self) -> Ticker | None:
@@ -247,7 +339,8 @@ class SimulatorHandle:
         return f"{self.url}/api/v4"
 
     def stop(self) -> None:
-        """Stop uvicorn and the ticker and join their threads (safe to call more than once)."""
+        """Let held requests go, stop uvicorn and the ticker, join their threads (idempotent)."""
+        self.runtime.faults.close()
         if self._ticker is not None:
             self._ticker.stop()
         self._server.stop()
@@ -261,22 +354,38 @@ class SimulatorHandle:
         self.stop()
 
 
+def build_app(config: SimConfig) -> SimulatorApp:
+    """The app ``start_simulator`` and ``serve`` run: PBX, settings, bounded log, faults, control."""
+    return create_app(
+        build_pbx(config),
+        SimSettings.from_config(config),
+        RequestLog(config.request_log_entries, config.request_log_bytes),
+        faults=config.faults,
+        control=config.control,
+    )
+
+
+def _start_ticker(runtime: SimRuntime) -> Ticker:
+    ticker = Ticker(runtime.pbx)
+    runtime.on_reset(ticker.follow)
+    ticker.start()
+    return ticker
+
+
 def start_simulator(
     config: SimConfig | None = None, host: str = "127.0.0.1", port: int = 0
 ) -> SimulatorHandle:
     """Build a PBX, serve it with uvicorn in a daemon thread, return once it accepts connections.
 
     A ticker thread keeps the virtual clock moving and makes API component calls (§5.8).
+
+    Raises:
+        FaultSpecError: ``config.faults`` does not parse.
     """
-    config = config or SimConfig()
-    pbx = build_pbx(config)
-    settings = SimSettings.from_config(config)
-    requests: list[RecordedRequest] = []
-    server = ThreadedServer(create_app(pbx, settings, requests), host, port, "simotel-sim")
+    app = build_app(config or SimConfig())
+    server = ThreadedServer(app, host, port, "simotel-sim", options=uvicorn_options())
     server.start("Simotel simulator")
-    ticker = Ticker(pbx)
-    ticker.start()
-    return SimulatorHandle(pbx, settings, requests, server, ticker)
+    return SimulatorHandle(app.runtime, server, _start_ticker(app.runtime))
 
 
 def banner(config: SimConfig, url: str) -> str:
@@ -316,11 +425,19 @@ def banner(config: SimConfig, url: str) -> str:
             f"  speed:     {config.speed}x virtual time",
             f"  history:   {config.history} past CDRs",
             _component_line(config),
+            f"  faults:    {parse_faults(config.faults or '') or 'none'}",
+            _control_line(config, url),
             "Try an originate (557 rings, then 552):",
             f"  {curl}",
             "Press Ctrl-C to stop.",
         ]
     )
+
+
+def _control_line(config: SimConfig, url: str) -> str:
+    if not config.control:
+        return "  control:   off (--control serves it under /_sim/)"
+    return f"  control:   {url}/_sim/  (loopback clients only; try: curl -s {url}/_sim/clock)"
 
 
 def _component_line(config: SimConfig) -> str:
@@ -334,17 +451,30 @@ def _component_line(config: SimConfig) -> str:
     )
 
 
+class _ForegroundServer(uvicorn.Server):
+    """uvicorn, letting held (timeout-fault) requests go as soon as shutdown begins."""
+
+    def __init__(self, config: uvicorn.Config, faults: FaultInjector) -> None:
+        super().__init__(config)
+        self._faults = faults
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Release held requests, then shut down as uvicorn does."""
+        self._faults.close()
+        await super().shutdown(sockets)
+
+
 def serve(config: SimConfig, host: str = "127.0.0.1", port: int = 8800) -> None:
     """Run the simulator in the foreground until Ctrl-C, after printing how to reach it."""
-    pbx = build_pbx(config)
-    settings = SimSettings.from_config(config)
-    app = create_app(pbx, settings)
+    app = build_app(config)
     sock = bind_tcp(host, port)
     real_port = int(sock.getsockname()[1])
     print(banner(config, http_url(host, real_port)), flush=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", server_header=False))
-    ticker = Ticker(pbx)
-    ticker.start()
+    options = uvicorn.Config(
+        app, log_level="warning", lifespan="off", server_header=False, **uvicorn_options()
+    )
+    server = _ForegroundServer(options, app.runtime.faults)
+    ticker = _start_ticker(app.runtime)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:

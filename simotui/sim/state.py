@@ -40,7 +40,7 @@ from simotui.sim.components import (
 )
 from simotui.sim.config import SimConfig
 from simotui.sim.dates import local, next_hour
-from simotui.sim.ids import CallIdFactory, ObjectIdFactory, originated_call_id
+from simotui.sim.ids import CallIdFactory, ObjectIdFactory, OriginateIdFactory
 from simotui.sim.models import (
     AgentSession,
     Announcement,
@@ -230,6 +230,8 @@ class SimulatedPbx:
         self.rng = random.Random(f"simotel-pbx|{self.seed}")
         self.object_ids = ObjectIdFactory(self.rng)
         self.call_ids = CallIdFactory(self.rng)
+        self.originate_ids = OriginateIdFactory()
+        """Issues originate ids; a control-plane reset hands it to the new PBX (ids stay unique)."""
         # directory
         self.users: dict[str, User] = {}
         self.trunks: dict[str, Trunk] = {}
@@ -254,6 +256,8 @@ class SimulatedPbx:
         self.originated: dict[str, OriginatedCall] = {}
         self.campaign_runs: dict[str, CampaignRun] = {}
         self.campaign_answer_handler: CampaignAnswerHandler = play_announcement
+        self.pinned: dict[str, Outcome] = {}
+        """Numbers whose dialled outcome is pinned (control plane), overriding ``outcomes``."""
         # dialplan: Autodialer Route components by context, API components by name
         self.autodialer_routes: dict[str, AutodialerRoute] = {}
         self.api_components: dict[str, ApiComponent] = {}
@@ -362,7 +366,7 @@ class SimulatedPbx:
         """Queue a two-leg call and return its ``orig.call.<epoch>.<6 digits>`` id at once."""
         with self.lock:
             t0 = self.sync()
-            call_id = originated_call_id(t0, self.rng)
+            call_id = self.originate_ids.new(t0, self.rng)
             cuid, seq = self.call_ids.cuid(t0)
             call = OriginatedCall(
                 id=call_id,
@@ -397,7 +401,9 @@ class SimulatedPbx:
                 return LegPlan(Outcome.FAIL, 0, 0)
         elif call.caller in self.users and self.users[call.caller].active != "yes":
             return LegPlan(Outcome.FAIL, 0, 0)
-        return plan_leg(self.seed, call.callee, call.caller, self.users, timeout=call.timeout)
+        return plan_leg(
+            self.seed, call.callee, call.caller, self.users, timeout=call.timeout, pins=self.pinned
+        )
 
     def _caller_channel(self, call: OriginatedCall) -> str:
         if call.caller in self.users:
@@ -460,6 +466,7 @@ class SimulatedPbx:
             self.users,
             timeout=call.timeout,
             call_limit=call.call_limit,
+            pins=self.pinned,
         )
 
     def _caller_answered(self, call: OriginatedCall) -> None:
@@ -712,7 +719,14 @@ class SimulatedPbx:
         if tm is None or trunk is None:
             plan = LegPlan(Outcome.FAIL, 0, 0)
         else:
-            plan = plan_leg(self.seed, "autodialer", number, self.users, timeout=CAMPAIGN_RING_TIMEOUT)
+            plan = plan_leg(
+                self.seed,
+                "autodialer",
+                number,
+                self.users,
+                timeout=CAMPAIGN_RING_TIMEOUT,
+                pins=self.pinned,
+            )
         if plan.outcome is Outcome.ANSWER:
             answered = t + plan.ring
             routed = self._campaign_component(campaign)
@@ -903,7 +917,13 @@ class SimulatedPbx:
             via_trunk = ctx.trunk if ctx is not None and ctx.outgoing_route is not None else None
             reachable = via_trunk is not None
         plan = plan_leg(
-            self.seed, answered.number, extension, self.users, timeout=DEFAULT_TIMEOUT, call_limit=limit
+            self.seed,
+            answered.number,
+            extension,
+            self.users,
+            timeout=DEFAULT_TIMEOUT,
+            call_limit=limit,
+            pins=self.pinned,
         )
         if not reachable:
             plan = LegPlan(Outcome.FAIL, 0, 0)

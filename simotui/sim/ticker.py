@@ -34,6 +34,12 @@ class Ticker:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="simotel-sim-ticker", daemon=True)
 
+    def follow(self, pbx: SimulatedPbx) -> None:
+        """Drive ``pbx`` from the next tick on (a control-plane reset swapped the PBX)."""
+        previous = self.pbx
+        self.pbx = pbx
+        previous.component_ready.set()  # wake a tick that is waiting on the old PBX
+
     def start(self) -> None:
         """Start the thread."""
         self._thread.start()
@@ -60,14 +66,15 @@ class Ticker:
         return min(self.interval, max(MIN_TICK_SECONDS, until))
 
     def _run(self) -> None:
-        ready = self.pbx.component_ready
         with httpx.Client() as client:
             while not self._stop.is_set():
+                pbx = self.pbx
+                ready = pbx.component_ready
                 # Cleared before the work, so a call queued meanwhile makes the wait return at once.
                 ready.clear()
                 try:
-                    self.pbx.sync()
-                    self.pbx.run_component_calls(client)
+                    pbx.sync()
+                    pbx.run_component_calls(client)
                 except Exception:  # the ticker must outlive one bad event
                     log.exception("simulator ticker failed")
                 ready.wait(self._pause())

@@ -232,10 +232,10 @@ def assert_api_error(error: ApiError, kind: type[ApiError], status: int, code: s
 
 async def test_ping_answers_over_put(sim: SimulatorHandle, client: SimotelClient) -> None:
     """``setting.ping`` succeeds with PUT and reports a positive round trip."""
-    before = len(sim.requests)
+    before = sim.requests.total
     elapsed = await client.setting.ping()
     assert 0 < elapsed < 10
-    sent = [r for r in sim.requests[before:] if r.path == "/api/v4/setting/ping/act"]
+    sent = [r for r in sim.requests.since(before) if r.path == "/api/v4/setting/ping/act"]
     assert [(r.method, r.status) for r in sent] == [("PUT", 200)]
     async with client_for(sim, base_url=f"{sim.api_url}/") as api:
         assert await api.setting.ping() > 0  # "/api/v4" in the base URL is not doubled
@@ -321,12 +321,12 @@ async def test_quick_search_agrees_with_cdr_search(sim: SimulatorHandle, client:
 async def test_quick_search_by_cuid_alone(sim: SimulatorHandle, client: SimotelClient) -> None:
     """A quick search by ``cuid`` with no dates sends ``date_range: {}`` and finds that call."""
     sample = (await client.reports.cdr_search(settled_window(sim), Pagination(count=1))).records[0]
-    before = len(sim.requests)
+    before = sim.requests.total
     page = await client.reports.quick_search(CdrQuery(cuid=sample.cuid, alike=False))
     assert page.total >= 1
     assert all(r.cuid == sample.cuid for r in page.records)
     assert sample.id in order_ids(page)
-    sent = [r for r in sim.requests[before:] if r.path.endswith("reports/quick/search")]
+    sent = [r for r in sim.requests.since(before) if r.path.endswith("reports/quick/search")]
     assert sent and sent[0].body["date_range"] == {}
 
 
