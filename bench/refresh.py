@@ -17,7 +17,8 @@ from datetime import UTC, datetime, timedelta
 from simotui.api.dates import pbx_zone
 from simotui.api.models import Cdr, OriginateRequest
 from simotui.board import CallBoard
-from simotui.tracking import CallBook, TrackedCall
+from simotui.calls.book import CallBook
+from simotui.calls.model import Call, Placement
 from simotui.ui.widgets.live_calls import COLUMNS, RowCache, row_cells
 
 NOW = datetime(2026, 11, 22, 10, tzinfo=UTC)
@@ -30,7 +31,12 @@ def book_of(count: int) -> CallBook:
     book = CallBook()
     request = OriginateRequest("557", "09121234567", "main_routing", "557", call_limit=60)
     for i in range(count):
-        book.add(TrackedCall(f"orig.call.{i}.1", request, accepted_at=NOW - timedelta(seconds=i)))
+        at = NOW - timedelta(seconds=i)
+        book.add(
+            Call(
+                f"k{i}", request, at, placement=Placement.ACCEPTED, answered_at=at, call_id=f"orig.call.{i}.1"
+            )
+        )
     settled = count - int(count * PENDING_SHARE)
     legs = [
         Cdr.from_api(
@@ -38,7 +44,7 @@ def book_of(count: int) -> CallBook:
         )
         for i in range(settled)
     ]
-    book.apply_cdrs(legs, NOW)
+    book.apply_cdrs(legs)
     return book
 
 

@@ -18,10 +18,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from simotui.api import CdrQuery, Credentials, OriginateRequest, Pagination, SimotelClient
-from simotui.poller import poll_cycle
+from simotui.calls.book import CallBook
+from simotui.calls.model import Call, Placement
+from simotui.calls.polling import fetch_cycle, plan_cycle
 from simotui.secret import Secret
 from simotui.sim import SimConfig, start_simulator
-from simotui.tracking import TrackedCall
 
 REPEATS = 15
 
@@ -37,17 +38,15 @@ async def median_ms(call: Callable[[], Awaitable[Any]]) -> float:
     return statistics.median(samples)
 
 
-def tracked(count: int, now: datetime) -> list[TrackedCall]:
+def tracked(count: int, now: datetime) -> CallBook:
     """``count`` pending calls accepted over the last 30 minutes."""
     request = OriginateRequest("557", "552", "main_routing", "557", call_limit=60)
-    return [
-        TrackedCall(
-            f"orig.call.{int(now.timestamp()) - i}.{i:06d}",
-            request,
-            accepted_at=now - timedelta(seconds=i % 1800),
-        )
-        for i in range(count)
-    ]
+    book = CallBook()
+    for i in range(count):
+        at = now - timedelta(seconds=i % 1800)
+        call_id = f"orig.call.{int(now.timestamp()) - i}.{i:06d}"
+        book.add(Call(f"k{i}", request, at, placement=Placement.ACCEPTED, answered_at=at, call_id=call_id))
+    return book
 
 
 async def main(history: int) -> None:
@@ -82,9 +81,9 @@ async def main(history: int) -> None:
 
             print(f"\n{'tracked calls':>14} {'requests per poll cycle':>24} {'cycle':>10} {'× ping':>8}")
             for count in (1, 1_000, 10_000):
-                calls = tracked(count, now)
-                result = await poll_cycle(client, calls, now, 500)
-                took = await median_ms(lambda calls=calls: poll_cycle(client, calls, now, 500))
+                plan = plan_cycle(tracked(count, now), now)
+                result = await fetch_cycle(client, plan, 500)
+                took = await median_ms(lambda plan=plan: fetch_cycle(client, plan, 500))
                 print(f"{count:>14,} {result.requests:>24} {took:7.1f} ms {took / baseline:7.1f}×")
     finally:
         sim.stop()

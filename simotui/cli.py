@@ -17,10 +17,12 @@ from simotui import __version__
 from simotui.commands import campaign_report, cdr, config_cmd, locate, originate, ping, recording
 from simotui.commands.common import (
     ExitCode,
+    UsageError,
     add_connection_options,
     connect,
     connection_parent,
     exit_code_for,
+    non_negative_float,
     overrides_from,
 )
 from simotui.config import has_target, load_config
@@ -36,13 +38,6 @@ def _port(text: str) -> int:
     value = int(text)
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError("a port is 0..65535 (0 picks a free one)")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
     return value
 
 
@@ -92,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="HOST:PORT",
         help="run the bridge responder for campaign mode here (overrides the profile's hooks.listen)",
     )
-    console.add_argument("--speed", type=_positive_float, default=1.0, help=argparse.SUPPRESS)
+    console.add_argument("--speed", type=non_negative_float, default=1.0, help=argparse.SUPPRESS)
     console.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_sim(commands)
@@ -113,7 +108,7 @@ def _add_sim(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sim.add_argument("--seed", type=int, default=1, help="seed of the PBX data and call outcomes")
     sim.add_argument(
         "--speed",
-        type=_positive_float,
+        type=non_negative_float,
         default=1.0,
         help="virtual seconds per real second (default 1; 0 freezes the clock)",
     )
@@ -174,8 +169,9 @@ def _run_sim(args: argparse.Namespace) -> int:
 
 def _run_console(args: argparse.Namespace) -> int:
     from simotui import paths
-    from simotui.bridging import parse_listen, running_bridge
     from simotui.httplog import HttpLog
+    from simotui.listen import parse_listen
+    from simotui.responder.link import running_bridge
     from simotui.store.journal import Journal
     from simotui.ui.app import make_app
 
@@ -183,7 +179,10 @@ def _run_console(args: argparse.Namespace) -> int:
         connection = connect(args, with_hooks=True)
         settings = connection.settings
         if getattr(args, "hooks_listen", None):
-            parse_listen(args.hooks_listen)  # a bad address is a usage error before anything starts
+            try:
+                parse_listen(args.hooks_listen)  # a bad address is a usage error before anything starts
+            except ValueError as exc:
+                raise UsageError(f"--hooks-listen: {exc}") from None
             settings = replace(settings, hooks=replace(settings.hooks, listen=args.hooks_listen))
         kept = connection.config.journal
         journal_file = paths.journal_path()

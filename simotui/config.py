@@ -26,6 +26,7 @@ from simotui import paths
 from simotui.api.client import AuthMode, Credentials, normalize_base_url
 from simotui.api.dates import DEFAULT_PBX_TIMEZONE, pbx_zone
 from simotui.errors import ConfigError
+from simotui.listen import parse_listen
 from simotui.secret import Secret
 from simotui.settings import CampaignDefaults, DialDefaults, HooksSettings, Settings
 
@@ -555,13 +556,10 @@ _CAMPAIGN_KEYS = frozenset(
 
 def listen_problem(text: str) -> str | None:
     """Why ``text`` is not ``HOST:PORT`` (``[v6]:PORT`` for IPv6), or None when it is."""
-    host, sep, port = text.rpartition(":")
-    if not sep or not host:
-        return f"expected HOST:PORT, e.g. 0.0.0.0:8081, not {text!r}"
-    if host.startswith("[") != host.endswith("]"):
-        return f"an IPv6 host goes in brackets, e.g. [::1]:8081, not {text!r}"
-    if not port.isdigit() or not 1 <= int(port) <= 65535:
-        return f"the port must be 1..65535, not {port!r}"
+    try:
+        parse_listen(text)
+    except ValueError as exc:
+        return str(exc)
     return None
 
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from simotui.api.client import Credentials
-from simotui.bridging import BridgeLink, running_bridge
+from simotui.responder.link import BridgeLink, running_bridge
 from simotui.secret import Secret
 from simotui.settings import HooksSettings, Settings
 from simotui.sim import SimConfig, SimulatorHandle, start_simulator
@@ -52,12 +52,3 @@ def demo_session(
             yield DemoSession(settings, bridge, sim)
         finally:
             sim.stop()
-
-
-@contextmanager
-def demo_settings(
-    *, seed: int = 1, speed: float = 1.0, poll_interval: float | None = 3.0
-) -> Iterator[Settings]:
-    """The settings of a demo session (for callers that need no bridge)."""
-    with demo_session(seed=seed, speed=speed, poll_interval=poll_interval) as session:
-        yield session.settings

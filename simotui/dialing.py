@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from simotui.api.models import OriginateRequest
+from simotui.calls.dials import CampaignDial
 from simotui.settings import CampaignDefaults, DialDefaults
-from simotui.tracking import CampaignDial
 
 FIELDS = ("caller", "callee", "context", "caller_id", "trunk_name", "timeout", "call_limit")
 LABELS = {

@@ -154,3 +154,26 @@ class RecordParseError(ResponseError):
         self.field = field
         self.value = value
         self.reason = reason
+
+
+#: HTTP statuses Simotel documents as refusals (reference §1.4): the request was not processed.
+DOCUMENTED_REFUSALS = frozenset({400, 401, 403, 404, 405, 415, 501})
+#: Transport failures that happen before a request leaves: the server never saw it.
+NOT_SENT_CODES = frozenset({"refused", "tls", "connect_timeout", "unreachable"})
+
+
+def may_have_been_processed(error: BaseException) -> bool:
+    """Whether the server may have acted on a request that ended in ``error``.
+
+    Only Simotel's documented refusals (``success: 0`` with its message, or a documented 4xx)
+    and failures before the request left say *not processed*. Anything else — a 5xx or a
+    gateway's page, a truncated, non-JSON or ill-typed body, a timeout after sending, a dropped
+    connection, an error of our own after the request went out — may hide a placed call.
+    """
+    if isinstance(error, OperationFailed):
+        return False
+    if isinstance(error, ApiError):
+        return error.status not in DOCUMENTED_REFUSALS
+    if isinstance(error, ApiUnavailable):
+        return error.code not in NOT_SENT_CODES
+    return True

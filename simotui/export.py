@@ -14,7 +14,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import IO, Any, Literal, TypeVar
 
-from simotui.api.models import Page, Pagination
+from simotui.api.models import CampaignReportRow, Cdr, Page, Pagination
 
 T = TypeVar("T")
 Format = Literal["csv", "json"]
@@ -147,3 +147,72 @@ async def export_records(
     finally:
         partial.unlink(missing_ok=True)
     return written
+
+
+# -- the columns of exported records -------------------------------------------------------
+
+CDR_CSV_FIELDS = (
+    "id",
+    "cuid",
+    "type",
+    "start",
+    "starttime",
+    "answer",
+    "endtime",
+    "src",
+    "dst",
+    "clid",
+    "disposition",
+    "duration",
+    "billsec",
+    "wait",
+    "originated_call_id",
+    "record",
+    "entry_point",
+    "outgoing_point",
+    "hangup",
+    "dcontext",
+    "channel",
+    "comment",
+)
+
+
+def cdr_csv_row(cdr: Cdr, tz: tzinfo) -> list[str]:
+    """One CSV row of a CDR, in CDR_CSV_FIELDS order."""
+    return [cell(getattr(cdr, name), tz) for name in CDR_CSV_FIELDS]
+
+
+REPORT_CSV_FIELDS = (
+    "id",
+    "campaign_id",
+    "campaign",
+    "number",
+    "disposition",
+    "status",
+    "tries",
+    "billsec",
+    "wait",
+    "dialled_at",
+    "last_cause",
+    "last_cause_text",
+)
+
+
+def report_csv_row(row: CampaignReportRow, tz: tzinfo) -> list[str]:
+    """One CSV row, in REPORT_CSV_FIELDS order."""
+    last = row.tries[-1] if row.tries else None
+    values = (
+        row.id,
+        row.campaign_id,
+        row.campaign,
+        row.number,
+        row.disposition,
+        row.status,
+        row.try_count,
+        row.billsec,
+        row.wait,
+        row.dialled_at,
+        last.cause if last else None,
+        last.cause_text if last else None,
+    )
+    return [cell(value, tz) for value in values]

@@ -11,9 +11,6 @@ from simotui.api import Credentials, SimotelClient
 from simotui.secret import Secret
 from simotui.sim import SimConfig, SimulatorHandle, start_simulator
 
-# Fast enough that a whole call (ring, talk, hang-up) takes well under a second of real time.
-TEST_SPEED = 200.0
-
 OVERRIDE_VARIABLES = (
     "SIMOTUI_URL",
     "SIMOTUI_USERNAME",
@@ -46,8 +43,12 @@ def credentials_for(sim: SimulatorHandle) -> Credentials:
 
 @pytest.fixture(scope="session")
 def sim() -> Iterator[SimulatorHandle]:
-    """One simulator for the session, with history; tests must not depend on each other's calls."""
-    handle = start_simulator(SimConfig(seed=7, speed=TEST_SPEED, history=2000))
+    """One simulator for the session, with history, on a frozen clock.
+
+    Virtual time passes only when a test advances it (``sim.pbx.advance``), so how fast or busy
+    the machine is changes nothing a test sees. Tests must not depend on each other's calls.
+    """
+    handle = start_simulator(SimConfig(seed=7, speed=0, history=2000))
     try:
         yield handle
     finally:

@@ -90,6 +90,10 @@ class Exchange:
     elapsed: float
     size: int
     error: str | None
+    server_date: str | None = None
+    """The answer's HTTP ``Date`` header: the PBX's clock (None when there was no answer)."""
+    received: float = 0.0
+    """``time.monotonic()`` when the answer (or the failure) arrived."""
 
 
 ExchangeObserver = Callable[[Exchange], None]
@@ -220,7 +224,9 @@ class SimotelClient:
                 content_type = response.headers.get("content-type", "")
                 if response.status_code != 200 or "json" in content_type.lower():
                     await response.aread()
-                    self._observe("POST", service, response.status_code, started, len(response.content), None)
+                    self._observe(
+                        "POST", service, response.status_code, started, len(response.content), None, response
+                    )
                     data = _unwrap(service, response)
                     raise ResponseError(
                         f"{service}: expected a file, got JSON data of type {type(data).__name__}",
@@ -235,7 +241,7 @@ class SimotelClient:
                         if on_progress is not None:
                             on_progress(received, total)
                 partial.replace(target)
-                self._observe("POST", service, response.status_code, started, received, None)
+                self._observe("POST", service, response.status_code, started, received, None, response)
                 return Download(target, received, content_type)
         except httpx.TimeoutException as exc:
             error: ApiUnavailable = ApiTimeout(
@@ -260,8 +266,14 @@ class SimotelClient:
         started = time.perf_counter()
         try:
             response = await self._http.request(method, path, content=content)
-        except httpx.TimeoutException as exc:
+        except (httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            # No connection within the timeout: the request never left.
             error: ApiUnavailable = ApiTimeout(
+                f"cannot connect to {self.base_url} within {self.timeout:g} s ({type(exc).__name__})",
+                code="connect_timeout",
+            )
+        except httpx.TimeoutException as exc:
+            error = ApiTimeout(
                 f"{self.base_url} did not answer {service} within {self.timeout:g} s ({type(exc).__name__})",
                 code="timeout",
             )
@@ -278,22 +290,34 @@ class SimotelClient:
         except (httpx.InvalidURL, OSError, ValueError) as exc:
             error = ApiUnavailable(f"cannot send {service} to {self.base_url}: {exc}", code="unreachable")
         else:
-            self._observe(method, service, response.status_code, started, len(response.content), None)
+            self._observe(
+                method, service, response.status_code, started, len(response.content), None, response
+            )
             return response
         self._observe(method, service, None, started, 0, error.code)
         raise error
 
     def _observe(
-        self, method: str, service: str, status: int | None, started: float, size: int, error: str | None
+        self,
+        method: str,
+        service: str,
+        status: int | None,
+        started: float,
+        size: int,
+        error: str | None,
+        response: httpx.Response | None = None,
     ) -> None:
         if self.observer is not None:
-            self.observer(Exchange(method, service, status, time.perf_counter() - started, size, error))
+            date = response.headers.get("date") if response is not None else None
+            elapsed = time.perf_counter() - started
+            self.observer(Exchange(method, service, status, elapsed, size, error, date, time.monotonic()))
 
 
 def _decode_json(response: httpx.Response) -> Any:
     try:
         return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: nesting deeper than the parser's stack; not a Simotel answer either.
         return _NOT_JSON
 
 

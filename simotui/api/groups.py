@@ -190,6 +190,7 @@ class AutodialerGroup(_Group):
         status: str = "",
         alike: bool = True,
         page: Pagination | None = None,
+        skip_bad: bool = False,
     ) -> Page[Campaign]:
         """``campaigns/search``."""
         body = {
@@ -198,7 +199,7 @@ class AutodialerGroup(_Group):
             "pagination": (page or Pagination()).to_api(),
         }
         data = await self._client.call("autodialer/campaigns/search", body)
-        return parse_page("Campaign", data, Campaign.from_api, self._tz)
+        return parse_page("Campaign", data, Campaign.from_api, self._tz, skip_bad=skip_bad)
 
     async def update_campaign(self, campaign_id: str, request: CampaignRequest) -> None:
         """``campaigns/update``."""

@@ -181,7 +181,12 @@ class OriginateResult:
     def from_api(cls, data: Any, tz: tzinfo) -> OriginateResult:
         """Parse ``data`` of the originate response."""
         reader = RecordReader("OriginateResult", data, tz)
-        call_id = reader.required_string("originated_call_id")
+        raw_id = reader.raw("originated_call_id")
+        # The one id the call's CDRs will carry: anything but a non-empty string (a number, a
+        # blank) cannot be matched to them, so the answer is unreadable, not an acceptance.
+        if not isinstance(raw_id, str) or not raw_id.strip():
+            raise reader.fail("originated_call_id", raw_id, "expected the call id as non-empty text")
+        call_id = raw_id.strip()
         match = _ORIGINATED_ID.match(call_id)
         # The id format is documented but the id is opaque to us: accept others, just without epoch.
         epoch = int(match[1]) if match else None

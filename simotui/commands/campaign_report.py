@@ -19,24 +19,10 @@ from simotui.commands.common import (
     print_pages,
     say,
 )
-from simotui.export import cell, each_page
+from simotui.export import REPORT_CSV_FIELDS, each_page, report_csv_row
 
 # Report rows carry their dial time in ``date``.
 OLDEST_FIRST = {"date": 1}
-CSV_FIELDS = (
-    "id",
-    "campaign_id",
-    "campaign",
-    "number",
-    "disposition",
-    "status",
-    "tries",
-    "billsec",
-    "wait",
-    "dialled_at",
-    "last_cause",
-    "last_cause_text",
-)
 
 
 def register(
@@ -74,26 +60,6 @@ def report_query(args: argparse.Namespace, tz: tzinfo, now: datetime) -> Campaig
     )
 
 
-def csv_row(row: CampaignReportRow, tz: tzinfo) -> list[str]:
-    """One CSV row, in CSV_FIELDS order."""
-    last = row.tries[-1] if row.tries else None
-    values = (
-        row.id,
-        row.campaign_id,
-        row.campaign,
-        row.number,
-        row.disposition,
-        row.status,
-        row.try_count,
-        row.billsec,
-        row.wait,
-        row.dialled_at,
-        last.cause if last else None,
-        last.cause_text if last else None,
-    )
-    return [cell(value, tz) for value in values]
-
-
 def table_row(row: CampaignReportRow, tz: tzinfo) -> str:
     """One line of the human-readable table."""
     when = f"{row.dialled_at.astimezone(tz):%Y-%m-%d %H:%M}" if row.dialled_at else "-" * 16
@@ -124,8 +90,8 @@ async def _report(args: argparse.Namespace, connection: Connection) -> int:
         count, _total = await print_pages(
             pages,
             args,
-            header=CSV_FIELDS,
-            csv_row=lambda row: csv_row(row, tz),
+            header=REPORT_CSV_FIELDS,
+            csv_row=lambda row: report_csv_row(row, tz),
             table_row=lambda row: table_row(row, tz),
             raw=lambda row: row.raw,
         )

@@ -18,35 +18,12 @@ from simotui.commands.common import (
     print_pages,
     say,
 )
-from simotui.export import cell, each_page
-from simotui.poller import OLDEST_FIRST
-
-CSV_FIELDS = (
-    "id",
-    "cuid",
-    "type",
-    "start",
-    "starttime",
-    "answer",
-    "endtime",
-    "src",
-    "dst",
-    "clid",
-    "disposition",
-    "duration",
-    "billsec",
-    "wait",
-    "originated_call_id",
-    "record",
-    "entry_point",
-    "outgoing_point",
-    "hangup",
-    "dcontext",
-    "channel",
-    "comment",
-)
+from simotui.export import CDR_CSV_FIELDS, cdr_csv_row, each_page
 
 WHEN_HELP = "today, yesterday, now, YYYY-MM-DD or 'YYYY-MM-DD HH:MM', in the PBX's time zone"
+
+# Oldest first keeps the offsets of rows already printed stable while new calls end.
+OLDEST_FIRST = {"starttime": 1}
 
 
 def register(
@@ -92,11 +69,6 @@ def cdr_query(args: argparse.Namespace, tz: tzinfo, now: datetime) -> tuple[CdrQ
     return query, False
 
 
-def csv_row(cdr: Cdr, tz: tzinfo) -> list[str]:
-    """One CSV row of a CDR, in CSV_FIELDS order."""
-    return [cell(getattr(cdr, name), tz) for name in CSV_FIELDS]
-
-
 def table_row(cdr: Cdr, tz: tzinfo) -> str:
     """One line of the human-readable table."""
     start = cdr.start or cdr.starttime
@@ -126,8 +98,8 @@ async def _search(args: argparse.Namespace, connection: Connection) -> int:
         count, total = await print_pages(
             pages,
             args,
-            header=CSV_FIELDS,
-            csv_row=lambda cdr: csv_row(cdr, tz),
+            header=CDR_CSV_FIELDS,
+            csv_row=lambda cdr: cdr_csv_row(cdr, tz),
             table_row=lambda cdr: table_row(cdr, tz),
             raw=lambda cdr: cdr.raw,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import math
 import re
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -86,10 +87,14 @@ def say(message: str) -> None:
 # Connection options
 
 
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if value < 0 or value != value:
-        raise argparse.ArgumentTypeError("must be 0 or more")
+def non_negative_float(text: str) -> float:
+    """An argparse type: a finite number of 0 or more (``nan`` and ``inf`` are no durations)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number, 0 or more, not {text!r}")
     return value
 
 
@@ -108,12 +113,12 @@ def add_connection_options(parser: argparse.ArgumentParser | argparse._ArgumentG
     parser.add_argument("--timezone", default=quiet, help="PBX time zone (default Asia/Tehran)")
     parser.add_argument(
         "--poll-interval",
-        type=_positive_float,
+        type=non_negative_float,
         default=quiet,
         help="seconds between polls of tracked calls (default 3; 0 = on demand)",
     )
     parser.add_argument(
-        "--request-timeout", type=_positive_float, default=quiet, help="seconds per request (default 10)"
+        "--request-timeout", type=non_negative_float, default=quiet, help="seconds per request (default 10)"
     )
     parser.add_argument("--insecure", action="store_true", default=quiet, help="skip TLS verification")
     parser.add_argument(

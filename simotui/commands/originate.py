@@ -1,39 +1,35 @@
 """``simotui originate``: dial a two-way call once, journal it, and optionally follow it to its end.
 
-``--wait`` follows the call as the live panel does: a :class:`~simotui.tracking.CallBook`, one
-:func:`~simotui.poller.fetch_pending_cdrs` cycle every poll interval (backing off while the server
-is away), until the call is *completed* (a CDR matched its ``originated_call_id``) or *no CDR*
-(its deadline passed without one). Times follow the PBX's clock, read from the epoch in the
-originate id, so a PBX whose clock is off still gets the right CDR window.
+The command line drives the same call core as the console: a
+:class:`~simotui.calls.tracker.CallTracker` places the dial (journalled before it is sent, never
+retried), and ``--wait`` runs its poll cycles until the call's state is final. A lost answer
+(a gateway's 502, a timeout after sending, a broken body) leaves the call "may have been placed":
+without ``--wait`` that is reported (exit 5 or 6); with it, the reports are searched until the
+call is found and followed — or its deadline passes with no trace of it.
+
+Times are the PBX's: a ping before the dial reads its clock from the ``Date`` of its answer (and
+checks the credentials before anything is placed).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import sqlite3
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from simotui.api.client import SimotelClient
-from simotui.api.models import OriginateRequest, OriginateResult
-from simotui.commands.common import (
-    Connection,
-    ExitCode,
-    UsageError,
-    connect,
-    say,
-)
+from simotui.api.models import OriginateRequest
+from simotui.calls.clock import PbxClock
+from simotui.calls.journal import JournalWriter
+from simotui.calls.model import Call
+from simotui.calls.poller import PollLoop
+from simotui.calls.states import CallState
+from simotui.calls.tracker import CallTracker
+from simotui.commands.common import Connection, ExitCode, UsageError, connect, say
 from simotui.dialing import check_dial, default_values
-from simotui.errors import ApiTimeout, ApiUnavailable, SimotuiError
+from simotui.errors import ApiUnavailable, SimotuiError
 from simotui.export import cell, to_json
-from simotui.poller import next_backoff, poll_cycle
 from simotui.store.journal import Journal
-from simotui.store.restore import ORIGINATE
-from simotui.tracking import CallBook, CallState, TrackedCall, outcome_text
 
 # --wait on a profile that polls only on demand still has to poll.
 WAIT_INTERVAL = 3.0
@@ -46,8 +42,6 @@ FLAGS = {
     "timeout": "--timeout",
     "call_limit": "--call-limit",
 }
-
-Clock = Callable[[], datetime]
 
 
 def register(
@@ -93,14 +87,15 @@ def run(args: argparse.Namespace) -> int:
     connection = connect(args)
     request = build_request(args, connection)
     journal = open_journal(connection)
+    writer = JournalWriter(journal, connection.settings.profile)
     try:
-        return asyncio.run(_originate(args, connection, journal, request))
+        return asyncio.run(_originate(args, connection, writer, request))
     except KeyboardInterrupt:
         if args.wait:
-            say("simotui: stopped waiting; an accepted call stays in the journal as in flight")
+            say("simotui: stopped waiting; the call stays in the journal as in flight")
         raise
     finally:
-        journal.close()
+        writer.close()
 
 
 def open_journal(connection: Connection) -> Journal:
@@ -111,184 +106,111 @@ def open_journal(connection: Connection) -> Journal:
         raise SimotuiError(f"cannot open the journal ({exc}); nothing was sent", title="Journal") from None
 
 
-@dataclass(frozen=True, slots=True)
-class ServerClock:
-    """The PBX's time, as far as we can tell: our clock plus the offset seen at acceptance."""
-
-    offset: timedelta = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    @classmethod
-    def at_acceptance(cls, result: OriginateResult, local_now: datetime) -> ServerClock:
-        """The offset from the epoch Simotel put in the originate id (none when it has none)."""
-        if result.accepted_epoch is None:
-            return cls()
-        return cls(datetime.fromtimestamp(result.accepted_epoch, UTC) - local_now)
-
-
 async def _originate(
-    args: argparse.Namespace, connection: Connection, journal: Journal, request: OriginateRequest
+    args: argparse.Namespace, connection: Connection, journal: JournalWriter, request: OriginateRequest
 ) -> int:
+    settings = connection.settings
     async with connection.client() as client:
-        call, clock = await send(client, journal, request, connection.settings.profile)
-        if not args.wait:
+        tracker = CallTracker(
+            client, clock=PbxClock(), tz=connection.tz, journal=journal, page_size=settings.page_size
+        )
+        client.observer = tracker.observe
+        # Credentials and the PBX's clock, before anything is placed.
+        await client.setting.ping()
+        call = tracker.confirm(tracker.propose(request))
+        assert call is not None
+        outcome = await tracker.send(call.key)
+        call = outcome.call
+        if outcome.journal_warning:
+            say(f"simotui: warning: {outcome.journal_warning}")
+        if call.state in (CallState.REFUSED, CallState.NOT_SENT):
+            assert outcome.error is not None
+            raise outcome.error
+        if call.state is CallState.MAYBE_PLACED:
+            say(
+                f"simotui: the answer was lost ({call.note}): the call MAY HAVE BEEN PLACED. It was NOT "
+                "retried"
+                + ("; looking for it in the reports…" if args.wait else "; check `simotui cdr search`.")
+            )
+            if not args.wait:
+                _print_outcome(call, args.json, connection)
+                failure = outcome.error
+                return ExitCode.UNREACHABLE if isinstance(failure, ApiUnavailable) else ExitCode.API
+        elif not args.wait:
             if args.json:
-                print(to_json({"originated_call_id": call.call_id, "accepted_at": call.accepted_at}))
+                print(
+                    to_json(
+                        {"originated_call_id": call.call_id, "key": call.key, "accepted_at": call.started_at}
+                    )
+                )
             else:
                 print(call.call_id)
             return ExitCode.OK
-        say(
-            f"simotui: {call.call_id} accepted; waiting for its CDR (without one by "
-            f"{call.deadline.astimezone(connection.tz):%H:%M:%S} the call is marked 'no cdr')"
-        )
-        interval = connection.settings.poll_interval or WAIT_INTERVAL
-        final, reachable = await follow(
-            client, journal, call, interval=interval, page_size=connection.settings.page_size, clock=clock
-        )
-    _print_outcome(final, args.json, connection)
-    if final.state is CallState.NO_CDR and not reachable:
-        raise ApiUnavailable(
-            f"{final.call_id}: the deadline passed while the server could not be asked; "
-            "the outcome is unknown"
-        )
-    answered = final.disposition is not None and final.disposition.is_answered
-    return ExitCode.OK if answered else ExitCode.NOT_ANSWERED
-
-
-async def send(
-    client: SimotelClient, journal: Journal, request: OriginateRequest, profile: str
-) -> tuple[TrackedCall, ServerClock]:
-    """Journal the request, send it once, journal the answer; return the call to track.
-
-    Raises:
-        SimotuiError: the originate failed; an :class:`ApiTimeout` means the outcome is unknown.
-    """
-    try:
-        request_id = journal.record_request(ORIGINATE, request.to_api(), profile)
-    except sqlite3.Error as exc:
-        raise SimotuiError(f"cannot write the journal ({exc}); nothing was sent", title="Journal") from None
-    try:
-        result = await client.calls.originate(request)
-    except SimotuiError as error:
-        _journal_safely(journal.record_failed, request_id, error)
-        if isinstance(error, ApiTimeout):
-            say(
-                "simotui: no answer from Simotel: the call may or may not have been placed. It was NOT "
-                "retried; check `simotui cdr search` before dialling again."
-            )
-        raise
-    local_now = datetime.now(UTC)
-    clock = ServerClock.at_acceptance(result, local_now)
-    accepted_at = clock()
-    _journal_safely(journal.record_accepted, request_id, result.originated_call_id, accepted_at)
-    return TrackedCall(result.originated_call_id, request, accepted_at=accepted_at), clock
-
-
-async def follow(
-    client: SimotelClient,
-    journal: Journal,
-    call: TrackedCall,
-    *,
-    interval: float,
-    page_size: int,
-    clock: Clock,
-) -> tuple[TrackedCall, bool]:
-    """Poll until the call is final; return it and whether the last poll reached the server."""
-    book = CallBook()
-    book.add(call)
-    backoff = 0.0
-    reachable = True
-    while True:
-        calls = list(book.calls.values())
-        if any(c.wants_cdrs or c.wants_reports for c in calls):
-            try:
-                result = await poll_cycle(client, calls, clock(), page_size)
-            except SimotuiError as error:
-                backoff = next_backoff(backoff, interval)
-                reachable = False
-                say(f"simotui: poll failed ({error.title}: {error.message}); next try in {backoff:g} s")
-                # Deadlines still pass while the server is away; only CDRs need the server.
-                changed = book.expire(clock())
-            else:
-                backoff = 0.0
-                reachable = True
-                now = clock()
-                changed = book.apply_reports(result.reports, now) | book.apply_cdrs(result.cdrs, now)
         else:
-            changed = book.expire(clock())
-        for call_id in changed:
-            _journal_state(journal, book.calls[call_id])
-        current = book.calls[call.call_id]
-        if current.state.is_final:
-            return current, reachable
-        await asyncio.sleep(backoff or interval)
+            say(
+                f"simotui: {call.call_id} accepted; waiting for its CDR (without one by "
+                f"{call.deadline.astimezone(connection.tz):%H:%M:%S} the call is marked 'no CDR')"
+            )
+        final = await follow(tracker, call.key, interval=settings.poll_interval or WAIT_INTERVAL)
+    _print_outcome(final, args.json, connection)
+    return ExitCode.OK if final.state is CallState.ANSWERED else ExitCode.NOT_ANSWERED
 
 
-def _journal_state(journal: Journal, call: TrackedCall) -> None:
-    leg = call.main_leg
-    details: dict[str, Any] = {"legs": [cdr.id for cdr in call.legs]}
-    if leg is not None:
-        details.update(cuid=leg.cuid, wait=leg.wait)
-    if call.completed_at is not None:
-        details["completed_at"] = call.completed_at.isoformat()
-    _journal_safely(
-        journal.record_state,
-        call.call_id,
-        call.state.value,
-        str(call.disposition) if call.disposition else None,
-        leg.billsec if leg else None,
-        details,
-        final=call.state.is_final,
-    )
+async def follow(tracker: CallTracker, key: str, *, interval: float) -> Call:
+    """Poll until the call is final, telling the terminal of each new state; return the call."""
+    loop = PollLoop(tracker, report=lambda _report: None, interval=interval)
+    shown = tracker.calls[key].state
+    while True:
+        call = tracker.calls[key]
+        if call.state is not shown:
+            say(f"simotui: {call.key}: {call.state.value} — {call.meaning}")
+            shown = call.state
+        if call.state.is_final:
+            return call
+        report = await loop.cycle()
+        if report.error is not None:
+            say(
+                f"simotui: poll failed ({report.error.title}: {report.error.message}); next try in {report.retry_in:g} s"
+            )
+        await asyncio.sleep(report.retry_in or interval)
 
 
-def _journal_safely(write: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-    # Once the server has spoken, a journal failure must not hide its answer from the user.
-    try:
-        write(*args, **kwargs)
-    except (sqlite3.Error, OSError) as exc:
-        say(f"simotui: warning: could not write the journal ({exc})")
-
-
-def request_body(call: TrackedCall) -> dict[str, Any]:
-    """The request a call was placed with, as JSON."""
-    if isinstance(call.request, OriginateRequest):
-        return dict(call.request.to_api())
-    return dataclasses.asdict(call.request)
-
-
-def outcome(call: TrackedCall) -> dict[str, Any]:
-    """The JSON object ``--wait --json`` prints."""
+def outcome(call: Call) -> dict[str, Any]:
+    """The JSON object printed for a call (``--json``)."""
     leg = call.main_leg
     return {
-        "originated_call_id": call.call_id,
+        "key": call.key,
+        "originated_call_id": call.call_id or None,
         "state": call.state.value,
+        "placement": call.placement.value,
+        "answer_lost": bool(call.note) and call.placement.value in ("unknown", "found"),
+        "note": call.note or None,
         "disposition": str(call.disposition) if call.disposition else None,
-        "outcome": outcome_text(call),
+        "outcome": call.meaning,
         "billsec": leg.billsec if leg else None,
         "wait": leg.wait if leg else None,
         "cuid": leg.cuid if leg else None,
         "record": leg.record if leg else None,
-        "accepted_at": call.accepted_at,
-        "completed_at": call.completed_at,
+        "requested_at": call.requested_at,
+        "accepted_at": call.started_at if call.placement.placed else None,
+        "completed_at": call.ended_at,
         "mode": call.mode.value,
-        "request": request_body(call),
+        "request": dict(call.dial.to_api()) if isinstance(call.dial, OriginateRequest) else None,
         "legs": [cdr.raw for cdr in call.legs],
     }
 
 
-def _print_outcome(call: TrackedCall, as_json: bool, connection: Connection) -> None:
+def _print_outcome(call: Call, as_json: bool, connection: Connection) -> None:
     if as_json:
         print(to_json(outcome(call)))
         return
     leg = call.main_leg
+    name = call.call_id or call.key
     if leg is None:
-        print(f"{call.call_id}  {call.state.value}  ({outcome_text(call)})")
+        print(f"{name}  {call.state.value}  ({call.meaning})")
         return
-    ended = cell(call.completed_at, connection.tz)
+    ended = cell(call.ended_at, connection.tz)
     print(
-        f"{call.call_id}  {call.state.value}  {call.disposition}  billsec {leg.billsec}  wait {leg.wait}"
+        f"{name}  {call.state.value}  {call.disposition}  billsec {leg.billsec}  wait {leg.wait}"
         f"  cuid {leg.cuid}  ended {ended}"
     )

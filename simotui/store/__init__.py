@@ -1,5 +1,5 @@
-"""What simotui keeps on disk between runs: the journal of dials and call states (no Textual)."""
+"""What simotui keeps on disk between runs: the journal of dials and call states (persistence only)."""
 
-from simotui.store.journal import Journal, JournalCall, Outcome
+from simotui.store.journal import Journal, JournalEntry, StateRecord
 
-__all__ = ["Journal", "JournalCall", "Outcome"]
+__all__ = ["Journal", "JournalEntry", "StateRecord"]

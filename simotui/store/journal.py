@@ -2,13 +2,16 @@
 
 One SQLite file in WAL mode. Every record is its own transaction, committed before the method
 returns, so a process killed at any moment (``kill -9``) loses nothing a caller was told about:
-a request is written *before* it is sent, its acceptance as soon as the server answers. WAL lets
-another process (``simotui`` in a second terminal, a script) read while this one writes.
+a request is written *before* it is sent, its answer as soon as it arrives.
 
 ``synchronous=FULL``: with WAL, NORMAL already survives a killed process (the committed WAL
 frames are in the OS page cache), but only FULL survives a power cut or kernel panic, by syncing
 the WAL at every commit. The journal writes a handful of rows per call, so the fsync is cheap,
 and a dial the user saw accepted must not vanish with the machine.
+
+This module is persistence only: it stores the words and JSON the call core gives it
+(:mod:`simotui.calls.journal` owns their meaning) and knows nothing of calls. Schema versions
+live in ``PRAGMA user_version``; an older journal is migrated in place when opened.
 
 Pure standard library; safe to use from one worker thread while other threads read (a lock
 serialises every use of the one connection).
@@ -24,33 +27,30 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_RETENTION_DAYS = 90
 DEFAULT_MAX_CALLS = 10_000
 BUSY_TIMEOUT_MS = 5_000
-# Call states the journal knows to be final when a caller does not say (simotui.tracking.CallState).
-FINAL_STATES = frozenset({"completed", "no cdr", "not reached", "not bridged"})
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS requests (
     id            INTEGER PRIMARY KEY,
+    key           TEXT NOT NULL UNIQUE,
     requested_at  TEXT NOT NULL,
     profile       TEXT NOT NULL,
     mode          TEXT NOT NULL,
     request       TEXT NOT NULL,
-    outcome       TEXT NOT NULL DEFAULT 'pending',
+    placement     TEXT NOT NULL DEFAULT 'sending',
     call_id       TEXT,
     campaign_id   TEXT,
-    accepted_at   TEXT,
+    answered_at   TEXT,
     error_code    TEXT,
     error_message TEXT,
-    failed_at     TEXT,
-    state         TEXT,
+    state         TEXT NOT NULL DEFAULT 'sending',
     disposition   TEXT,
     billsec       INTEGER,
     details       TEXT,
@@ -58,10 +58,10 @@ CREATE TABLE IF NOT EXISTS requests (
     updated_at    TEXT
 );
 CREATE INDEX IF NOT EXISTS requests_call_id ON requests (call_id);
-CREATE INDEX IF NOT EXISTS requests_in_flight ON requests (outcome, final);
+CREATE INDEX IF NOT EXISTS requests_in_flight ON requests (final);
 CREATE TABLE IF NOT EXISTS states (
     id          INTEGER PRIMARY KEY,
-    call_id     TEXT NOT NULL,
+    key         TEXT NOT NULL,
     at          TEXT NOT NULL,
     state       TEXT NOT NULL,
     disposition TEXT,
@@ -69,48 +69,34 @@ CREATE TABLE IF NOT EXISTS states (
     details     TEXT,
     final       INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS states_call_id ON states (call_id);
+CREATE INDEX IF NOT EXISTS states_key ON states (key);
 """
 
 _COLUMNS = (
-    "id, requested_at, profile, mode, request, outcome, call_id, campaign_id, accepted_at, error_code, "
-    "error_message, failed_at, state, disposition, billsec, details, final, updated_at"
+    "id, key, requested_at, profile, mode, request, placement, call_id, campaign_id, answered_at, "
+    "error_code, error_message, state, disposition, billsec, details, final, updated_at"
 )
 
 
-class Outcome(StrEnum):
-    """What became of a request."""
-
-    PENDING = "pending"
-    """Written, no answer recorded: in flight, or the process died while it was being sent."""
-    ACCEPTED = "accepted"
-    """The server accepted it and gave the call (or campaign) id."""
-    FAILED = "failed"
-    """The server refused it, or it could not be sent."""
-    UNKNOWN = "unknown"
-    """No answer (timeout, dropped connection): the call may or may not exist."""
-
-
 @dataclass(frozen=True, slots=True)
-class JournalCall:
+class JournalEntry:
     """One request as the journal knows it, with the latest state of its call."""
 
     request_id: int
-    mode: str
-    """``originate`` or ``campaign``."""
+    key: str
+    """The call's own key, chosen before the request was sent."""
     profile: str
+    mode: str
     requested_at: datetime
     request: Mapping[str, Any]
-    """The request body as sent (campaign extras under their own keys)."""
-    outcome: Outcome
+    """``{"dial": ..., "sent": ...}``: what was asked for and the body sent."""
+    placement: str
     call_id: str | None
-    """The ``originated_call_id``, or the key simotui gave a campaign call."""
     campaign_id: str | None
-    """The campaign's id, for a campaign call."""
-    accepted_at: datetime | None
+    answered_at: datetime | None
     error_code: str | None
     error_message: str | None
-    state: str | None
+    state: str
     disposition: str | None
     billsec: int | None
     details: Mapping[str, Any] | None
@@ -122,7 +108,7 @@ class JournalCall:
 class StateRecord:
     """One recorded state of a call."""
 
-    call_id: str
+    key: str
     at: datetime
     state: str
     disposition: str | None
@@ -151,7 +137,10 @@ def _dumps(value: Mapping[str, Any] | None) -> str | None:
 def _loads(text: str | None) -> Mapping[str, Any] | None:
     if text is None:
         return None
-    value = json.loads(text)
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return MappingProxyType({"unreadable": text[:200]})
     return MappingProxyType(value) if isinstance(value, dict) else MappingProxyType({"value": value})
 
 
@@ -160,12 +149,12 @@ def _now() -> datetime:
 
 
 class Journal:
-    """The SQLite journal at ``path``; prunes itself when opened.
+    """The SQLite journal at ``path``; migrates and prunes itself when opened.
 
     Args:
         path: the database file (created, with its directory, readable by the owner alone).
-        retention_days: requests older than this are pruned at open.
-        max_calls: at most this many requests are kept, the newest.
+        retention_days: requests older than this are pruned at open (in-flight ones are kept).
+        max_calls: at most this many requests are kept, the newest (in-flight ones are kept).
     """
 
     def __init__(
@@ -190,11 +179,7 @@ class Journal:
             if str(mode).lower() != "wal":
                 raise sqlite3.OperationalError(f"cannot switch {self.path} to WAL (got {mode})")
             self._conn.execute("PRAGMA synchronous = FULL")
-            with self._transaction() as cur:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        cur.execute(statement)
-                cur.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._migrate()
             self.prune(retention_days, max_calls)
         except BaseException:
             self._conn.close()
@@ -223,6 +208,22 @@ class Journal:
             rows: list[sqlite3.Row] = self._conn.execute(sql, params).fetchall()
             return rows
 
+    def _migrate(self) -> None:
+        with self._transaction() as cur:
+            version = int(cur.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise sqlite3.DatabaseError(
+                    f"{self.path} was written by a newer simotui (journal schema {version}); "
+                    "upgrade simotui to use it"
+                )
+            tables = {row[0] for row in cur.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if version < 2 and "requests" in tables:
+                _migrate_v1(cur)
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    cur.execute(statement)
+            cur.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
     def close(self) -> None:
         """Close the database; further use raises ``sqlite3.ProgrammingError``."""
         with self._lock:
@@ -243,128 +244,98 @@ class Journal:
 
     def record_request(
         self,
+        key: str,
         mode: str,
         request: Mapping[str, Any],
         profile: str,
-        requested_at: datetime | None = None,
+        requested_at: datetime,
+        *,
+        state: str = "sending",
     ) -> int:
-        """Write a request before it is sent; returns its id for the answer to refer to.
+        """Write a request before it is sent; returns its row id.
 
-        Args:
-            mode: ``originate`` or ``campaign``.
-            request: the body to be sent (plus any campaign-mode extras).
-            profile: the profile it is sent with.
-            requested_at: when (now by default).
+        Raises:
+            sqlite3.IntegrityError: a request with this key is already journalled.
         """
         with self._transaction() as cur:
             cur.execute(
-                "INSERT INTO requests (requested_at, profile, mode, request) VALUES (?, ?, ?, ?)",
-                (_utc_text(requested_at or _now()), profile, mode, _dumps(request)),
+                "INSERT INTO requests (key, requested_at, profile, mode, request, state, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (key, _utc_text(requested_at), profile, mode, _dumps(request), state, _utc_text(_now())),
             )
             request_id = cur.lastrowid
         assert request_id is not None
         return request_id
 
-    def record_accepted(
-        self, request_id: int, call_id: str, accepted_at: datetime, *, campaign_id: str | None = None
+    def record_answer(
+        self,
+        key: str,
+        placement: str,
+        *,
+        state: str,
+        final: bool,
+        answered_at: datetime | None,
+        call_id: str | None = None,
+        campaign_id: str | None = None,
+        error_code: str | None = None,
+        error_message: str | None = None,
     ) -> None:
-        """The server accepted the request.
+        """What became of the request: its placement, ids, and (when not placed) why.
 
-        Args:
-            request_id: from :meth:`record_request`.
-            call_id: the originated call id (direct) or the key the call is tracked by (campaign).
-            accepted_at: when the server accepted it.
-            campaign_id: the id ``campaigns/add`` returned, for a campaign call.
+        Raises:
+            KeyError: no request has this key.
         """
         with self._transaction() as cur:
             cur.execute(
-                "UPDATE requests SET outcome = ?, call_id = ?, campaign_id = ?, accepted_at = ?, state = ?, "
-                "updated_at = ? WHERE id = ?",
+                "UPDATE requests SET placement = ?, call_id = coalesce(?, call_id), "
+                "campaign_id = coalesce(?, campaign_id), answered_at = coalesce(?, answered_at), "
+                "error_code = ?, error_message = ?, state = ?, final = ?, updated_at = ? WHERE key = ?",
                 (
-                    Outcome.ACCEPTED.value,
+                    placement,
                     call_id,
                     campaign_id,
-                    _utc_text(accepted_at),
-                    "accepted",
+                    _utc_text(answered_at) if answered_at is not None else None,
+                    error_code,
+                    error_message,
+                    state,
+                    int(final),
                     _utc_text(_now()),
-                    request_id,
+                    key,
                 ),
             )
-            _require_row(cur, request_id)
-
-    def record_failed(
-        self,
-        request_id: int,
-        error: BaseException | str,
-        *,
-        code: str | None = None,
-        unknown: bool | None = None,
-    ) -> None:
-        """The request failed; a timeout or dropped connection is recorded as *unknown outcome*.
-
-        Args:
-            request_id: from :meth:`record_request`.
-            error: the exception (its ``code`` and message are kept) or a message.
-            code: overrides the exception's code.
-            unknown: overrides whether the outcome is unknown rather than failed.
-        """
-        message = error if isinstance(error, str) else (str(error) or type(error).__name__)
-        error_code = code or (None if isinstance(error, str) else _error_code(error))
-        if unknown is None:
-            unknown = not isinstance(error, str) and _outcome_unknown(error)
-        outcome = Outcome.UNKNOWN if unknown else Outcome.FAILED
-        if unknown:
-            message = f"unknown outcome: {message}"
-        now = _utc_text(_now())
-        with self._transaction() as cur:
-            cur.execute(
-                "UPDATE requests SET outcome = ?, error_code = ?, error_message = ?, failed_at = ?, "
-                "final = 1, updated_at = ? WHERE id = ?",
-                (outcome.value, error_code, message, now, now, request_id),
-            )
-            _require_row(cur, request_id)
+            if cur.rowcount != 1:
+                raise KeyError(f"no request {key!r} in the journal")
 
     def record_state(
         self,
-        call_id: str,
+        key: str,
         state: str,
         disposition: str | None = None,
         billsec: int | None = None,
         details: Mapping[str, Any] | None = None,
         *,
-        final: bool | None = None,
+        final: bool,
         at: datetime | None = None,
     ) -> None:
-        """A tracked call changed state (``simotui.tracking.CallState`` values are plain strings).
-
-        Args:
-            call_id: the originated call id or campaign id.
-            state: the new state.
-            disposition: its outcome, once known.
-            billsec: talk seconds, once known.
-            details: a small JSON-able mapping (legs, cuid, causes ...).
-            final: whether the call is over; by default, whether ``state`` is in FINAL_STATES.
-            at: when (now by default).
-        """
-        state_text = str(state)
-        is_final = final if final is not None else state_text in FINAL_STATES
+        """A call changed state: one row in ``states``, and the request's latest state."""
         when = _utc_text(at or _now())
         details_text = _dumps(details)
-        disposition_text = None if disposition is None else str(disposition)
         with self._transaction() as cur:
             cur.execute(
-                "INSERT INTO states (call_id, at, state, disposition, billsec, details, final) "
+                "INSERT INTO states (key, at, state, disposition, billsec, details, final) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (call_id, when, state_text, disposition_text, billsec, details_text, int(is_final)),
+                (key, when, state, disposition, billsec, details_text, int(final)),
             )
             cur.execute(
                 "UPDATE requests SET state = ?, disposition = ?, billsec = ?, details = ?, final = ?, "
-                "updated_at = ? WHERE call_id = ?",
-                (state_text, disposition_text, billsec, details_text, int(is_final), when, call_id),
+                "updated_at = ? WHERE key = ?",
+                (state, disposition, billsec, details_text, int(final), when, key),
             )
 
     def prune(self, retention_days: int, max_calls: int) -> int:
-        """Drop requests older than ``retention_days`` and all but the newest ``max_calls``.
+        """Drop settled requests older than ``retention_days`` and all but the newest ``max_calls``.
+
+        A request whose call is still in flight is never pruned: a restart must find it.
 
         Returns:
             How many requests were removed.
@@ -373,53 +344,53 @@ class Journal:
             raise ValueError("retention_days and max_calls must be 1 or more")
         cutoff = _utc_text(_now() - timedelta(days=retention_days))
         with self._transaction() as cur:
-            cur.execute("DELETE FROM requests WHERE requested_at < ?", (cutoff,))
+            cur.execute("DELETE FROM requests WHERE final = 1 AND requested_at < ?", (cutoff,))
             removed = cur.rowcount
             cur.execute(
-                "DELETE FROM requests WHERE id NOT IN (SELECT id FROM requests ORDER BY id DESC LIMIT ?)",
+                "DELETE FROM requests WHERE final = 1 AND id NOT IN "
+                "(SELECT id FROM requests ORDER BY id DESC LIMIT ?)",
                 (max_calls,),
             )
             removed += cur.rowcount
-            cur.execute(
-                "DELETE FROM states WHERE at < ? OR call_id NOT IN "
-                "(SELECT call_id FROM requests WHERE call_id IS NOT NULL)",
-                (cutoff,),
-            )
+            cur.execute("DELETE FROM states WHERE key NOT IN (SELECT key FROM requests)")
         return removed
 
     # -- reads --------------------------------------------------------------------------------
 
-    def in_flight(self) -> list[JournalCall]:
-        """Accepted calls not yet final, oldest first: what a restarted console tracks again."""
-        rows = self._query(
-            f"SELECT {_COLUMNS} FROM requests WHERE outcome = ? AND final = 0 ORDER BY id",
-            (Outcome.ACCEPTED.value,),
-        )
-        return [_call(row) for row in rows]
+    def in_flight(self, profile: str | None = None) -> list[JournalEntry]:
+        """Requests whose call is not settled, oldest first: what a restarted console takes up."""
+        if profile is None:
+            rows = self._query(f"SELECT {_COLUMNS} FROM requests WHERE final = 0 ORDER BY id")
+        else:
+            rows = self._query(
+                f"SELECT {_COLUMNS} FROM requests WHERE final = 0 AND profile = ? ORDER BY id", (profile,)
+            )
+        return [_entry(row) for row in rows]
 
-    def history(self, search: str = "", limit: int = 100) -> list[JournalCall]:
+    def history(self, search: str = "", limit: int = 100) -> list[JournalEntry]:
         """The newest requests first; ``search`` matches ids, numbers, profile, state or error text."""
         needle = search.strip().lower()
         rows = self._query(
             f"SELECT {_COLUMNS} FROM requests WHERE :needle = '' OR "
-            "instr(lower(coalesce(call_id, '') || ' ' || request || ' ' || profile || ' ' || mode || ' ' "
-            "|| outcome || ' ' || coalesce(state, '') || ' ' || coalesce(disposition, '') || ' ' "
-            "|| coalesce(error_message, '')), :needle) > 0 ORDER BY id DESC LIMIT :limit",
+            "instr(lower(key || ' ' || coalesce(call_id, '') || ' ' || coalesce(campaign_id, '') || ' ' "
+            "|| request || ' ' || profile || ' ' || mode || ' ' || placement || ' ' || state || ' ' "
+            "|| coalesce(disposition, '') || ' ' || coalesce(error_message, '')), :needle) > 0 "
+            "ORDER BY id DESC LIMIT :limit",
             {"needle": needle, "limit": max(limit, 0)},
         )
-        return [_call(row) for row in rows]
+        return [_entry(row) for row in rows]
 
-    def get(self, request_id: int) -> JournalCall | None:
-        """One request by its id."""
-        rows = self._query(f"SELECT {_COLUMNS} FROM requests WHERE id = ?", (request_id,))
-        return _call(rows[0]) if rows else None
+    def get(self, key: str) -> JournalEntry | None:
+        """One request by its call's key."""
+        rows = self._query(f"SELECT {_COLUMNS} FROM requests WHERE key = ?", (key,))
+        return _entry(rows[0]) if rows else None
 
-    def states(self, call_id: str) -> list[StateRecord]:
+    def states(self, key: str) -> list[StateRecord]:
         """Every recorded state of one call, oldest first."""
         rows = self._query(
-            "SELECT call_id, at, state, disposition, billsec, details, final FROM states "
-            "WHERE call_id = ? ORDER BY id",
-            (call_id,),
+            "SELECT key, at, state, disposition, billsec, details, final FROM states "
+            "WHERE key = ? ORDER BY id",
+            (key,),
         )
         return [
             StateRecord(
@@ -429,40 +400,20 @@ class Journal:
         ]
 
 
-def _require_row(cur: sqlite3.Cursor, request_id: int) -> None:
-    if cur.rowcount != 1:
-        raise KeyError(f"no request {request_id} in the journal")
-
-
-def _error_code(error: BaseException) -> str:
-    code = getattr(error, "code", None)
-    return code if isinstance(code, str) and code else type(error).__name__
-
-
-def _outcome_unknown(error: BaseException) -> bool:
-    """Whether the request may have reached the server although no answer came back."""
-    # Imported here to keep the journal importable on its own; errors.py is stdlib-only too.
-    from simotui.errors import ApiTimeout, ApiUnavailable
-
-    if isinstance(error, ApiTimeout | TimeoutError):
-        return True
-    # A connection dropped mid-request may have delivered it; a refused one never did.
-    return isinstance(error, ApiUnavailable) and error.code == "dropped"
-
-
-def _call(row: sqlite3.Row) -> JournalCall:
+def _entry(row: sqlite3.Row) -> JournalEntry:
     requested_at = _parse_time(row["requested_at"])
     assert requested_at is not None
-    return JournalCall(
+    return JournalEntry(
         request_id=row["id"],
+        key=row["key"],
         requested_at=requested_at,
         profile=row["profile"],
         mode=row["mode"],
         request=_loads(row["request"]) or MappingProxyType({}),
-        outcome=Outcome(row["outcome"]),
+        placement=row["placement"],
         call_id=row["call_id"],
         campaign_id=row["campaign_id"],
-        accepted_at=_parse_time(row["accepted_at"]),
+        answered_at=_parse_time(row["answered_at"]),
         error_code=row["error_code"],
         error_message=row["error_message"],
         state=row["state"],
@@ -472,3 +423,147 @@ def _call(row: sqlite3.Row) -> JournalCall:
         final=bool(row["final"]),
         updated_at=_parse_time(row["updated_at"]),
     )
+
+
+# -- schema 1 (simotui 0.1) -------------------------------------------------------------------
+
+# Error codes that schema 1 journalled as "failed" although the request never left.
+_V1_NOT_SENT = frozenset({"refused", "tls", "unreachable", "connect_timeout"})
+# And those that were Simotel's own documented refusals.
+_V1_REFUSED = frozenset(
+    {
+        "operation_failed",
+        "auth_missing",
+        "auth_invalid",
+        "access_denied",
+        "ip_not_permitted",
+        "bad_json",
+        "method_not_allowed",
+        "unsupported_media_type",
+        "unknown_service",
+        "not_found",
+        "OperationFailed",
+        "AuthError",
+        "AccessDenied",
+        "RequestRejected",
+        "ServiceNotFound",
+    }
+)
+_V1_STATES = {
+    "accepted": "waiting for CDR",
+    "completed": "ended",
+    "no cdr": "no CDR",
+    "not reached": "1st: no answer",
+    "not bridged": "not bridged",
+}
+_V1_ENDS = {
+    "ANSWERED": "answered",
+    "NO ANSWER": "2nd: no answer",
+    "BUSY": "2nd: busy",
+    "FAILED": "2nd: failed",
+}
+
+
+def _v1_state(state: str | None, disposition: str | None) -> str:
+    """Schema 1's state words as schema 2's (its "completed" said nothing of the disposition)."""
+    if state == "completed":
+        return _V1_ENDS.get(disposition or "", "ended")
+    return _V1_STATES.get(state or "", state or "")
+
+
+def _v1_placement(outcome: str, error_code: str | None) -> tuple[str, bool]:
+    """Schema 1's outcome as a placement, and whether the call needs no more looking for."""
+    if outcome == "accepted":
+        return "accepted", False
+    if outcome == "pending":
+        return "sending", False
+    if outcome == "unknown":
+        return "unknown", False
+    # Schema 1 wrote "failed" for every error, a lost answer from a gateway (5xx, HTML) included:
+    # only the refusals Simotel documents, and requests that never left, are known not placed.
+    if error_code in _V1_NOT_SENT:
+        return "not sent", True
+    if error_code in _V1_REFUSED or error_code is None:
+        return "refused", True
+    return "unknown", False
+
+
+def _v1_request(mode: str, body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        return {"dial": {}, "sent": {}}
+    if mode == "campaign":
+        dial = body.get("dial")
+        fields = dict(dial) if isinstance(dial, dict) else {}
+        return {"dial": {"mode": "campaign", **fields}, "sent": body.get("campaign", {})}
+    return {"dial": {"mode": "direct", **body}, "sent": body}
+
+
+def _migrate_v1(cur: sqlite3.Cursor) -> None:
+    """Rewrite a schema-1 journal as schema 2 (same file, one transaction)."""
+    old = cur.execute("SELECT * FROM requests ORDER BY id").fetchall()
+    states = cur.execute("SELECT * FROM states ORDER BY id").fetchall()
+    cur.execute("DROP TABLE requests")
+    cur.execute("DROP TABLE states")
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            cur.execute(statement)
+    keys: dict[str, str] = {}
+    used: set[str] = set()
+    for row in old:
+        call_id = row["call_id"]
+        key = call_id if call_id and call_id not in used else f"j{row['id']}"
+        used.add(key)
+        if call_id:
+            keys[call_id] = key
+        placement, settled = _v1_placement(row["outcome"], row["error_code"])
+        try:
+            body = json.loads(row["request"])
+        except (ValueError, RecursionError):
+            body = None
+        final = bool(row["final"]) if row["outcome"] == "accepted" else settled
+        state = _v1_state(row["state"], row["disposition"])
+        if placement == "unknown" and not state:
+            state = "may have been placed"
+        elif placement == "sending":
+            state = "may have been placed"
+        elif placement in ("refused", "not sent"):
+            state = placement
+        cur.execute(
+            f"INSERT INTO requests ({_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+            (
+                row["id"],
+                key,
+                row["requested_at"],
+                row["profile"],
+                "campaign" if row["mode"] == "campaign" else "originate",
+                json.dumps(_v1_request(row["mode"], body), ensure_ascii=False, sort_keys=True),
+                placement,
+                call_id,
+                row["campaign_id"],
+                row["accepted_at"] or row["failed_at"],
+                row["error_code"],
+                row["error_message"],
+                state,
+                row["disposition"],
+                row["billsec"],
+                row["details"],
+                int(final),
+                row["updated_at"],
+            ),
+        )
+    for state_row in states:
+        key = keys.get(state_row["call_id"], state_row["call_id"])
+        cur.execute(
+            "INSERT INTO states (id, key, at, state, disposition, billsec, details, final) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                state_row["id"],
+                key,
+                state_row["at"],
+                _v1_state(state_row["state"], state_row["disposition"]),
+                state_row["disposition"],
+                state_row["billsec"],
+                state_row["details"],
+                state_row["final"],
+            ),
+        )

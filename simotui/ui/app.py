@@ -8,7 +8,7 @@ import select
 import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import TextIO
 
@@ -18,26 +18,29 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.worker import Worker, WorkerState
 
 from simotui.api.client import Exchange, SimotelClient
 from simotui.api.dates import pbx_zone
 from simotui.api.models import Cdr
-from simotui.bridging import BridgeLink
+from simotui.calls.bridges import BridgeRequestSeen
+from simotui.calls.clock import PbxClock
+from simotui.calls.journal import JournalWriter
+from simotui.calls.poller import PollCrashed, next_backoff
+from simotui.calls.tracker import CallTracker
 from simotui.directory import Directory
 from simotui.errors import ApiUnavailable, SimotuiError
-from simotui.hooks import BridgeRequestSeen, BridgeTarget
 from simotui.httplog import HttpLog
+from simotui.responder.link import BridgeLink
 from simotui.settings import Settings
 from simotui.store.journal import Journal
-from simotui.tracking import CallBook, CampaignDial
-from simotui.ui.journaling import JournalKeeper, restored
 from simotui.ui.messages import (
     BridgeRequested,
-    CallsPolled,
+    CallsChanged,
     ConnectionChecked,
     DialPrefilled,
     LiveCallWanted,
-    PollFailed,
+    PollCycled,
     RedialWanted,
 )
 from simotui.ui.screens.dashboard import DashboardScreen
@@ -68,11 +71,6 @@ def terminal_gone(stream: TextIO | None) -> bool:
     return any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events)
 
 
-def system_clock() -> datetime:
-    """The real time, timezone-aware."""
-    return datetime.now(UTC)
-
-
 class SimotuiApp(App[None]):
     """The Simotel console. Builds no client and does no IO in ``__init__``."""
 
@@ -99,29 +97,43 @@ class SimotuiApp(App[None]):
         self,
         settings: Settings,
         client: SimotelClient,
-        clock: Clock = system_clock,
+        clock: Clock | None = None,
         bridge: BridgeLink | None = None,
         http_log: HttpLog | None = None,
         journal: Journal | None = None,
         profiles: Sequence[str] = (),
     ) -> None:
         super().__init__()
-        self.keeper = JournalKeeper(journal, settings.profile)
         self.profiles = tuple(profiles)
         self.switch_to: str | None = None
         """A profile the user chose to continue on; the command line reopens the console on it."""
-        self.http_log = http_log or HttpLog()
+        # An empty log is falsy (it has a length): test for None, or a given log would be replaced.
+        self.http_log = http_log if http_log is not None else HttpLog()
         self.mask_changed: Signal[bool] = Signal(self, "mask-changed")
         self.settings = settings
         self.client = client
-        self.clock = clock
         self.bridge = bridge or BridgeLink()
         self.tz = pbx_zone(settings.pbx_timezone)
-        self.book = CallBook()
+        self.tracker = CallTracker(
+            client,
+            clock=clock if clock is not None else PbxClock(),
+            tz=self.tz,
+            journal=JournalWriter(journal, settings.profile),
+            bridges=self.bridge.book,
+            page_size=settings.page_size,
+            remove_finished_campaigns=settings.campaign.remove_when_done,
+            on_change=self._calls_changed,
+        )
         self.directory = Directory()
         self.status = ConnectionStatus(server=client.base_url, profile=settings.profile)
         self.status_changed: Signal[ConnectionStatus] = Signal(self, "status-changed")
         self.dashboard: DashboardScreen | None = None
+        self._poller_backoff = 0.0
+
+    @property
+    def clock(self) -> Clock:
+        """The PBX's time, as the call core keeps it."""
+        return self.tracker.clock
 
     # -- status line ------------------------------------------------------------------------------
 
@@ -137,60 +149,80 @@ class SimotuiApp(App[None]):
     # -- lifecycle ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        restored = self._restore_calls()
+        restored, problems = self.tracker.restore()
         self.dashboard = DashboardScreen(
             self.settings,
             self.client,
-            self.book,
+            self.tracker,
             self.directory,
-            self.bridge.book,
-            self.clock,
             self.tz,
             self.new_status_line,
             responder_running=lambda: self.bridge.running,
-            keeper=self.keeper,
         )
         self.push_screen(self.dashboard)
         if restored:
             self.notify(
-                f"Tracking {restored} call(s) again that were in flight when simotui last stopped.", timeout=8
+                f"Tracking {len(restored)} call(s) again that were in flight when simotui last stopped.",
+                timeout=8,
             )
+        for problem in problems:
+            self.notify(problem, title="Journal", severity="warning")
         self._catch_hang_up()
         self.bridge.listen(self._bridge_request_seen)
         self.client.observer = self._exchange_seen
         self._check_connection()
 
+    def _calls_changed(self, keys: set[str]) -> None:
+        self.post_message(CallsChanged(frozenset(keys)))
+
+    @on(CallsChanged)
+    def _on_calls_changed(self, message: CallsChanged) -> None:
+        if self.dashboard is not None and self.dashboard.is_mounted:
+            self.dashboard.live.render_rows()
+            self.dashboard.start_cleanups()
+
     def _bridge_request_seen(self, seen: BridgeRequestSeen) -> None:
         """Called on the responder's thread: post_message is thread-safe, nothing else here is."""
-        if self.dashboard is not None:
-            self.dashboard.post_message(BridgeRequested(seen.call_id, seen.unique_id, seen.src, seen.refused))
+        self.post_message(BridgeRequested(seen.call_id, seen.unique_id, seen.src, seen.refused))
+
+    @on(BridgeRequested)
+    def _on_bridge_requested(self, message: BridgeRequested) -> None:
+        if message.call_key is None:
+            self.notify(
+                f"Refused a bridge request from Simotel for {message.src or 'an unknown number'}: "
+                f"{message.refused}",
+                severity="warning",
+                timeout=8,
+            )
+            return
+        self.tracker.bridge_seen(message.call_key, message.unique_id)
 
     async def on_unmount(self) -> None:
         self.bridge.listen(None)
         await self.client.aclose()
         self.http_log.close()
         # Every queued journal write lands before the process ends.
-        self.keeper.close()
+        self.tracker.journal.close()
 
-    def _restore_calls(self) -> int:
-        """Track again the calls the journal says were in flight for this profile."""
-        count = 0
-        for entry in self.keeper.in_flight():
-            try:
-                call = restored(entry)
-            except ValueError as exc:
-                self.notify(f"Journal entry {entry.request_id} cannot be resumed: {exc}", severity="warning")
-                continue
-            self.book.add(call)
-            request = call.request
-            if isinstance(request, CampaignDial) and call.bridge_unique_id is None:
-                self.bridge.book.expect(
-                    BridgeTarget(
-                        call.call_id, request.caller, request.callee, request.trunk_name, request.call_limit
-                    )
-                )
-            count += 1
-        return count
+    @on(Worker.StateChanged)
+    def _on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Nothing stops silently: a worker that died says so where the user looks, and recovers."""
+        worker = event.worker
+        if event.state is not WorkerState.ERROR:
+            return
+        error = worker.error
+        what = worker.description or worker.name or "a background task"
+        reason = f"{type(error).__name__}: {error}"
+        self.http_log.record(Exchange("TASK", what, None, 0.0, 0, f"died: {reason}"))
+        if worker.group == "poll:live-calls" and self.dashboard is not None:
+            self._poller_backoff = next_backoff(self._poller_backoff, self.settings.poll_interval or 1.0)
+            self.set_status(
+                state="error", detail=f"{what} stopped ({reason}); restarting in {self._poller_backoff:g} s"
+            )
+            self.set_timer(self._poller_backoff, self.dashboard.live.start_polling)
+        else:
+            self.set_status(detail=f"{what} failed: {reason}")
+        self.notify(f"{what} failed: {reason}", title="Internal error", severity="error", timeout=10)
 
     def _catch_hang_up(self) -> None:
         """Exit cleanly (journal flushed) when the SSH session or terminal goes away."""
@@ -210,10 +242,9 @@ class SimotuiApp(App[None]):
             self.exit(None, 129)
 
     def _toggle_campaign_removal(self) -> None:
-        if self.dashboard is not None:
-            self.dashboard.remove_finished_campaigns = not self.dashboard.remove_finished_campaigns
-            state = "removed" if self.dashboard.remove_finished_campaigns else "kept"
-            self.notify(f"Finished campaigns will be {state}", timeout=3)
+        self.tracker.remove_finished_campaigns = not self.tracker.remove_finished_campaigns
+        state = "removed" if self.tracker.remove_finished_campaigns else "kept"
+        self.notify(f"Finished campaigns will be {state}", timeout=3)
 
     def switch_profile(self, name: str) -> None:
         """Leave this profile for another; its in-flight calls stay in the journal for later."""
@@ -222,10 +253,11 @@ class SimotuiApp(App[None]):
 
     def action_show_history(self) -> None:
         if not isinstance(self.screen, HistoryScreen):
-            self.push_screen(HistoryScreen(self.keeper, self.tz, self.new_status_line))
+            self.push_screen(HistoryScreen(self.tracker.journal, self.tz, self.new_status_line))
 
     def _exchange_seen(self, exchange: Exchange) -> None:
         self.http_log.record(exchange)
+        self.tracker.observe(exchange)
 
     def watch_mask_numbers(self, on: bool) -> None:
         self.mask_changed.publish(on)
@@ -256,34 +288,36 @@ class SimotuiApp(App[None]):
             self.set_status(state=state, detail=f"{message.error.title}: {message.error.message}")
             self.notify(message.error.message, title=message.error.title, severity="error", timeout=10)
 
-    @on(CallsPolled)
-    def _on_calls_polled(self, message: CallsPolled) -> None:
-        skipped = ""
-        if message.rejected:
-            count = len(message.rejected)
-            skipped = f"{count} unreadable record{'s' if count != 1 else ''} skipped: {message.rejected[0]}"
-        self.set_status(
-            state="connected",
-            latency=message.latency,
-            last_poll=message.polled_at,
-            pending=len(self.book.pending()),
-            detail=skipped,
-        )
-
-    @on(PollFailed)
-    def _on_poll_failed(self, message: PollFailed) -> None:
-        state = "unreachable" if isinstance(message.error, ApiUnavailable) else "error"
-        self.set_status(
-            state=state,
-            pending=len(self.book.pending()),
-            detail=f"{message.error.message} — retrying in {message.retry_in:g} s",
-        )
+    @on(PollCycled)
+    def _on_poll_cycled(self, message: PollCycled) -> None:
+        report = message.report
+        pending = len(self.tracker.book.pending())
+        if report.ok and report.result is not None:
+            self._poller_backoff = 0.0
+            skipped = ""
+            if report.result.rejected:
+                count = len(report.result.rejected)
+                plural = "s" if count != 1 else ""
+                skipped = f"{count} unreadable record{plural} skipped: {report.result.rejected[0]}"
+            self.set_status(
+                state="connected",
+                latency=report.result.latency if report.result.requests else self.status.latency,
+                last_poll=report.at,
+                pending=pending,
+                detail=skipped,
+            )
+            return
+        error = report.error
+        assert error is not None
+        state = "unreachable" if isinstance(error, ApiUnavailable) else "error"
+        what = f"{error.title}: {error.message}" if isinstance(error, PollCrashed) else error.message
+        self.set_status(state=state, pending=pending, detail=f"{what} — retrying in {report.retry_in:g} s")
 
     # -- navigation -----------------------------------------------------------------------------
 
     def open_cdr(self, cdr: Cdr) -> None:
         """Show one CDR's detail."""
-        tracked = bool(cdr.originated_call_id and cdr.originated_call_id in self.book.calls)
+        tracked = bool(cdr.originated_call_id and self.tracker.book.by_call_id(cdr.originated_call_id))
         self.push_screen(
             CdrDetailScreen(cdr, self.tz, self.new_status_line, tracked=tracked, client=self.client)
         )
@@ -320,7 +354,8 @@ class SimotuiApp(App[None]):
     @on(LiveCallWanted)
     def _on_live_call_wanted(self, message: LiveCallWanted) -> None:
         dashboard = self._back_to_dashboard()
-        if dashboard is not None and not dashboard.live.focus_call(message.call_id):
+        call = self.tracker.book.by_call_id(message.call_id)
+        if dashboard is not None and (call is None or not dashboard.live.focus_call(call.key)):
             self.notify("That call is not tracked in this session.", severity="warning")
 
     # -- command palette ------------------------------------------------------------------------
@@ -361,7 +396,7 @@ class SimotuiApp(App[None]):
             yield SystemCommand("Refresh now", "Poll the tracked calls now", live.action_refresh_now)
             yield SystemCommand("Poll faster", "Halve the poll interval", lambda: live.action_slower(-1))
             yield SystemCommand("Poll slower", "Double the poll interval", lambda: live.action_slower(1))
-            removal = "on" if dashboard.remove_finished_campaigns else "off"
+            removal = "on" if self.tracker.remove_finished_campaigns else "off"
             yield SystemCommand(
                 f"Remove finished campaigns: {removal}",
                 "Switch whether one-contact campaigns are removed once their call is final",
@@ -384,7 +419,7 @@ class SimotuiApp(App[None]):
 def make_app(
     settings: Settings,
     client: SimotelClient | None = None,
-    clock: Clock = system_clock,
+    clock: Clock | None = None,
     bridge: BridgeLink | None = None,
     http_log: HttpLog | None = None,
     journal: Journal | None = None,
@@ -395,7 +430,8 @@ def make_app(
     Args:
         settings: the connection and defaults.
         client: a ready client; built from ``settings`` when None.
-        clock: the time source (tests give the simulator's virtual clock).
+        clock: the PBX's time; by default estimated from the PBX's answers (tests give the
+            simulator's virtual clock).
         bridge: the running bridge responder for campaign mode; none when None.
         http_log: where HTTP exchanges are kept (and written); an in-memory one when None.
         journal: where dials and call states are recorded and restored from; none when None.

@@ -1,41 +1,37 @@
-"""Messages that cross widgets: what workers learned, posted to the handlers that own state."""
+"""Messages that cross widgets: what the call core and the workers learnt, for the widgets to show."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from textual.message import Message
 
-from simotui.api.models import CampaignReportRow, CampaignRequest, Cdr, OriginateRequest, OriginateResult
+from simotui.api.models import OriginateRequest
+from simotui.calls.dials import Dial
+from simotui.calls.poller import CycleReport
+from simotui.calls.tracker import SendOutcome
 from simotui.errors import SimotuiError
-from simotui.tracking import CampaignDial, Dial
 
 
 @dataclass
-class CallsPolled(Message):
-    """A poll cycle fetched the CDRs and campaign report rows covering every pending call."""
+class CallsChanged(Message):
+    """The tracker changed these calls (any source: a send, a poll, the responder, a restore)."""
 
-    cdrs: tuple[Cdr, ...]
-    reports: tuple[CampaignReportRow, ...]
-    polled_at: datetime
-    latency: float
-    requests: int
-    rejected: tuple[str, ...] = ()
-    """Why records were skipped (one message each); empty when every record was read."""
-
-    def can_replace(self, message: Message) -> bool:
-        """Only the newest snapshot matters if the UI falls behind."""
-        return isinstance(message, CallsPolled)
+    keys: frozenset[str]
 
 
 @dataclass
-class PollFailed(Message):
-    """A poll cycle failed; the poller backs off and keeps going."""
+class PollCycled(Message):
+    """A poll cycle ended: applied, or failed (the loop backs off and keeps going)."""
 
-    error: SimotuiError
-    failed_at: datetime
-    retry_in: float
+    report: CycleReport
+
+
+@dataclass
+class DialSettled(Message):
+    """A confirmed dial's request was sent, once, and its answer is known (or known to be lost)."""
+
+    outcome: SendOutcome
 
 
 @dataclass
@@ -44,41 +40,6 @@ class ConnectionChecked(Message):
 
     latency: float | None
     error: SimotuiError | None
-
-
-@dataclass
-class DialRequested(Message):
-    """The user confirmed a dial: send exactly one originate (or one ``campaigns/add``) for it."""
-
-    dial: Dial
-    campaign_request: CampaignRequest | None = None
-
-
-@dataclass
-class CallOriginated(Message):
-    """Simotel accepted an originate."""
-
-    request: OriginateRequest
-    result: OriginateResult
-    accepted_at: datetime
-
-
-@dataclass
-class CampaignCreated(Message):
-    """Simotel stored the one-contact campaign of a campaign-mode dial."""
-
-    dial: CampaignDial
-    call_key: str
-    campaign_id: str
-    accepted_at: datetime
-
-
-@dataclass
-class DialFailed(Message):
-    """An originate or campaign was refused, or its outcome is unknown (timeout): never retried."""
-
-    dial: Dial
-    error: SimotuiError
 
 
 @dataclass
@@ -92,23 +53,6 @@ class BridgeRequested(Message):
 
 
 @dataclass
-class CampaignFinished(Message):
-    """A campaign call is final: its one-contact campaign may be removed."""
-
-    call_key: str
-    campaign_id: str
-
-
-@dataclass
-class CampaignCleanedUp(Message):
-    """The outcome of removing a finished call's campaign: a note for the row."""
-
-    call_key: str
-    note: str
-    failed: bool
-
-
-@dataclass
 class DialPrefilled(Message):
     """Fill the dial form from elsewhere (a recent dial, a CDR), without sending anything."""
 
@@ -117,7 +61,7 @@ class DialPrefilled(Message):
 
 @dataclass
 class LiveCallWanted(Message):
-    """Show a tracked call's row in the live panel."""
+    """Show a tracked call's row in the live panel (by its originated call id)."""
 
     call_id: str
 

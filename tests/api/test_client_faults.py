@@ -255,8 +255,9 @@ async def test_skip_bad_keeps_the_readable_records_and_names_the_rest() -> None:
 async def test_a_poll_cycle_survives_an_unreadable_cdr() -> None:
     from datetime import UTC, datetime
 
-    from simotui.poller import poll_cycle
-    from simotui.tracking import TrackedCall
+    from simotui.calls.book import CallBook
+    from simotui.calls.model import Call, Placement
+    from simotui.calls.polling import fetch_cycle, plan_cycle
 
     body = (
         '{"success":1,"message":"","data":{"pagination":{"start":0,"count":500,"sorting":{},"total":2},'
@@ -264,11 +265,20 @@ async def test_a_poll_cycle_survives_an_unreadable_cdr() -> None:
         '{"_id":"good","originated_call_id":"orig.call.1.1","disposition":"ANSWERED"}]}}'
     )
     now = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
-    call = TrackedCall(
-        "orig.call.1.1", OriginateRequest("557", "552", "main_routing", "557"), accepted_at=now
+    book = CallBook()
+    book.add(
+        Call(
+            "k",
+            OriginateRequest("557", "552", "main_routing", "557"),
+            requested_at=now,
+            placement=Placement.ACCEPTED,
+            answered_at=now,
+            call_id="orig.call.1.1",
+        )
     )
     async with mock_client(answering(200, body)) as client:
-        result = await poll_cycle(client, [call], now, 500)
+        result = await fetch_cycle(client, plan_cycle(book, now), 500)
     assert [cdr.id for cdr in result.cdrs] == ["good"]
     assert len(result.rejected) == 1 and "start" in result.rejected[0].message
     assert result.requests == 1
+    assert book.apply_cdrs(result.cdrs) == {"k"}

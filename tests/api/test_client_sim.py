@@ -9,8 +9,6 @@ window that closes before any call this session placed.
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -50,9 +48,11 @@ from simotui.sim import SimConfig, SimulatorHandle, start_simulator
 
 T = TypeVar("T")
 
-#: Real seconds a poll waits for the simulator (speed 200: 10 s real = 2000 s virtual).
-POLL_DEADLINE = 10.0
-POLL_STEP = 0.05
+#: Virtual seconds a poll lets pass between two looks, and how many looks before it gives up.
+#: The session simulator's clock is frozen: time passes only when a test advances it, so a
+#: loaded machine cannot make a call end early or late.
+POLL_STEP = 5.0
+POLL_LOOKS = 400
 #: The seeded trunk manager (reference §5.4 sample) and a context with an Outgoing Route.
 TRUNK_MANAGER_TITLE = "autodialer"
 CONTEXT = "main_routing"
@@ -95,25 +95,24 @@ def around(moment: datetime, **filters: Any) -> CdrQuery:
 
 
 async def poll(
+    sim: SimulatorHandle,
     fetch: Callable[[], Awaitable[T]],
     done: Callable[[T], bool],
-    deadline: float = POLL_DEADLINE,
 ) -> T:
-    """Call ``fetch`` until ``done`` accepts its result or ``deadline`` real seconds pass."""
-    limit = time.monotonic() + deadline
-    while True:
+    """Call ``fetch`` until ``done`` accepts its result, letting virtual time pass in between."""
+    for _ in range(POLL_LOOKS):
         result = await fetch()
-        if done(result) or time.monotonic() > limit:
+        if done(result):
             return result
-        await asyncio.sleep(POLL_STEP)
+        sim.pbx.advance(POLL_STEP)
+    return result
 
 
 async def wait_virtual(sim: SimulatorHandle, until: float) -> None:
-    """Sleep (really) until the simulator clock has passed ``until`` (epoch seconds)."""
-    limit = time.monotonic() + POLL_DEADLINE
-    while sim.pbx.clock.now() < until:
-        assert time.monotonic() < limit, "the simulator clock does not advance"
-        await asyncio.sleep(POLL_STEP)
+    """Move the simulator's clock past ``until`` (epoch seconds)."""
+    now = sim.pbx.clock.now()
+    if now < until:
+        sim.pbx.advance(until - now + 0.001)
 
 
 async def cdrs_of(client: SimotelClient, query: CdrQuery, sorting: dict[str, int] | None = None) -> list[Cdr]:
@@ -131,7 +130,7 @@ async def cdrs_of(client: SimotelClient, query: CdrQuery, sorting: dict[str, int
 
 
 async def wait_for_cdr(
-    client: SimotelClient, result: OriginateResult, moment: datetime, **filters: Any
+    sim: SimulatorHandle, client: SimotelClient, result: OriginateResult, moment: datetime, **filters: Any
 ) -> Cdr | None:
     """Poll CDR search around ``moment`` until a row of this originate appears."""
 
@@ -140,7 +139,7 @@ async def wait_for_cdr(
         found = [r for r in rows if r.originated_call_id == result.originated_call_id]
         return found[0] if found else None
 
-    return await poll(fetch, lambda row: row is not None)
+    return await poll(sim, fetch, lambda row: row is not None)
 
 
 def order_ids(page: Page[Cdr]) -> list[str]:
@@ -540,7 +539,7 @@ async def test_originate_lifecycle_extension_to_extension(
     assert result.originated_call_id.startswith("orig.call.")
     assert result.accepted_epoch is not None
     assert abs(result.accepted_epoch - moment.timestamp()) < 60
-    cdr = await wait_for_cdr(client, result, moment, src="557", dst="552", alike=False)
+    cdr = await wait_for_cdr(sim, client, result, moment, src="557", dst="552", alike=False)
     assert cdr is not None, "no CDR carried the originated call id"
     assert cdr.disposition == Disposition.ANSWERED
     assert cdr.billsec > 0
@@ -574,7 +573,7 @@ async def test_originate_first_party_never_answers_leaves_no_cdr(
     control = await client.calls.originate(OriginateRequest("557", "553", CONTEXT, "557"))
     assert result.accepted_epoch is not None
     await wait_virtual(sim, result.accepted_epoch + 20 + 30)
-    assert await wait_for_cdr(client, control, moment) is not None
+    assert await wait_for_cdr(sim, client, control, moment) is not None
     rows = await cdrs_of(client, around(moment))
     assert [r for r in rows if result.originated_call_id in r.originated_call_ids] == []
     assert sim.pbx.originated[result.originated_call_id].state == "ended"
@@ -586,7 +585,7 @@ async def test_originate_unknown_short_caller_is_a_spool_failure(
     """An unknown short caller gives a FAILED ``OutgoingSpoolFailed`` row with the id."""
     moment = sim_now(sim)
     result = await client.calls.originate(OriginateRequest("123", "552", CONTEXT, "557"))
-    cdr = await wait_for_cdr(client, result, moment, src="123", alike=False)
+    cdr = await wait_for_cdr(sim, client, result, moment, src="123", alike=False)
     assert cdr is not None
     assert cdr.disposition == Disposition.FAILED
     assert cdr.channel == "OutgoingSpoolFailed" and cdr.is_spool_failure
@@ -600,7 +599,7 @@ async def test_originate_busy_callee(sim: SimulatorHandle, client: SimotelClient
     """A busy PSTN callee after the first party answered gives a BUSY CDR with no talk time."""
     moment = sim_now(sim)
     result = await client.calls.originate(OriginateRequest("557", PSTN_BUSY, CONTEXT, "557"))
-    cdr = await wait_for_cdr(client, result, moment, dst=PSTN_BUSY, alike=False)
+    cdr = await wait_for_cdr(sim, client, result, moment, dst=PSTN_BUSY, alike=False)
     assert cdr is not None
     assert cdr.disposition == Disposition.BUSY
     assert cdr.billsec == 0
@@ -614,7 +613,7 @@ async def test_originate_to_pstn_goes_out_through_the_context_trunk(
     """Extension → PSTN: outgoing through ``Center``, recorded (MixMonitor) and routed to the trunk."""
     moment = sim_now(sim)
     result = await client.calls.originate(OriginateRequest("521", PSTN_ANSWERS, CONTEXT, "557"))
-    cdr = await wait_for_cdr(client, result, moment, dst=PSTN_ANSWERS, alike=False)
+    cdr = await wait_for_cdr(sim, client, result, moment, dst=PSTN_ANSWERS, alike=False)
     assert cdr is not None
     assert cdr.disposition == Disposition.ANSWERED
     assert (cdr.type, cdr.outgoing_point) == ("outgoing", "Center")
@@ -632,7 +631,7 @@ async def test_originate_pstn_caller_trunk_name_is_case_insensitive(
     moment = sim_now(sim)
     request = OriginateRequest(PSTN_ANSWERS, "552", CONTEXT, "557", trunk_name="cisco")
     result = await client.calls.originate(request)
-    cdr = await wait_for_cdr(client, result, moment, src=PSTN_ANSWERS, alike=False)
+    cdr = await wait_for_cdr(sim, client, result, moment, src=PSTN_ANSWERS, alike=False)
     assert cdr is not None
     assert cdr.disposition == Disposition.ANSWERED
     assert (cdr.type, cdr.outgoing_point) == ("outgoing", "Cisco")
@@ -644,7 +643,7 @@ async def test_originate_call_limit_caps_the_talk_time(sim: SimulatorHandle, cli
     moment = sim_now(sim)
     request = OriginateRequest("557", "554", CONTEXT, "557", call_limit=3)
     result = await client.calls.originate(request)
-    cdr = await wait_for_cdr(client, result, moment, dst="554", alike=False)
+    cdr = await wait_for_cdr(sim, client, result, moment, dst="554", alike=False)
     assert cdr is not None
     assert cdr.disposition == Disposition.ANSWERED
     assert 0 < cdr.billsec <= 3
@@ -656,7 +655,7 @@ async def test_originate_through_an_unknown_context_fails_the_second_leg(
     """The first party answered, the context does not exist: a FAILED row with no route."""
     moment = sim_now(sim)
     result = await client.calls.originate(OriginateRequest("557", "552", "nowhere", "557"))
-    cdr = await wait_for_cdr(client, result, moment, src="557", alike=False)
+    cdr = await wait_for_cdr(sim, client, result, moment, src="557", alike=False)
     assert cdr is not None
     assert cdr.disposition == Disposition.FAILED
     assert cdr.dcontext == "nowhere"
@@ -757,7 +756,7 @@ async def test_campaign_run_produces_report_rows(sim: SimulatorHandle, client: S
     async def fetch() -> Page[CampaignReportRow]:
         return await client.autodialer.search_reports(query)
 
-    reports = await poll(fetch, lambda page: page.total >= 3)
+    reports = await poll(sim, fetch, lambda page: page.total >= 3)
     assert reports.total == 3
     rows = {row.number: row for row in reports.records}
     assert set(rows) == {PSTN_ANSWERS, PSTN_BUSY, PSTN_NEVER_ANSWERS}
@@ -788,7 +787,7 @@ async def test_campaign_run_produces_report_rows(sim: SimulatorHandle, client: S
         page = await client.autodialer.search_campaigns(name, alike=False)
         return page.records[0].status if page.records else ""
 
-    assert await poll(campaign_status, lambda status: status == "completed") == "completed"
+    assert await poll(sim, campaign_status, lambda status: status == "completed") == "completed"
     finished = (await client.autodialer.search_campaigns(name, alike=False)).records[0]
     assert finished.statistics is not None
     assert finished.statistics["all"]["success"] == 1
@@ -832,9 +831,9 @@ async def test_campaign_retries_update_the_same_report_row(
     async def fetch() -> Page[CampaignReportRow]:
         return await client.autodialer.search_reports(query)
 
-    first = await poll(fetch, lambda page: page.total >= 1)
+    first = await poll(sim, fetch, lambda page: page.total >= 1)
     assert first.total == 1
-    final = await poll(fetch, lambda page: bool(page.records) and page.records[0].try_count >= 2)
+    final = await poll(sim, fetch, lambda page: bool(page.records) and page.records[0].try_count >= 2)
     assert final.total == 1
     row = final.records[0]
     assert row.id == first.records[0].id

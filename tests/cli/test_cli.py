@@ -13,10 +13,10 @@ from pathlib import Path
 from simotui import paths
 from simotui.api import CdrQuery, Pagination, SimotelClient
 from simotui.api.dates import pbx_zone
-from simotui.commands.cdr import CSV_FIELDS
-from simotui.export import to_json
+from simotui.export import CDR_CSV_FIELDS, to_json
 from simotui.sim import SimulatorHandle
-from simotui.store import Journal, Outcome
+from simotui.store import Journal
+from tests.support.clock import clock_running
 
 from .conftest import assert_no_secret, simotui, text
 
@@ -134,48 +134,66 @@ def test_originate_prints_the_id_and_journals_it(profile: Path) -> None:
     assert ORIGINATED_ID.match(call_id)
     with Journal(paths.journal_path()) as journal:
         [entry] = journal.history()
-        assert (entry.call_id, entry.outcome, entry.profile, entry.mode) == (
+        assert (entry.call_id, entry.placement, entry.profile, entry.mode) == (
             call_id,
-            Outcome.ACCEPTED,
+            "accepted",
             "test",
             "originate",
         )
-        assert entry.request["call_limit"] == "20"  # the profile's [dial] default
-        assert [c.call_id for c in journal.in_flight()] == [call_id]
+        assert entry.request["sent"]["call_limit"] == "20"  # the profile's [dial] default
+        assert [e.call_id for e in journal.in_flight()] == [call_id]
 
 
-def test_originate_wait_answered_json(profile: Path) -> None:
-    result = simotui(
-        "originate", "--caller", "557", "--callee", "552", "--call-limit", "8", "--wait", "--json"
-    )
+def test_originate_wait_answered_json(profile: Path, sim: SimulatorHandle) -> None:
+    with clock_running(sim):
+        result = simotui(
+            "originate", "--caller", "557", "--callee", "552", "--call-limit", "8", "--wait", "--json"
+        )
     out, err = text(result)
     assert result.returncode == 0, err
     outcome = json.loads(out)
-    assert outcome["state"] == "completed"
-    assert outcome["disposition"] == "ANSWERED"
+    assert outcome["state"] == "answered" and outcome["placement"] == "accepted"
+    assert outcome["disposition"] == "ANSWERED" and not outcome["answer_lost"]
     assert 0 < outcome["billsec"] <= 8
     assert outcome["legs"] and outcome["legs"][0]["originated_call_id"] == outcome["originated_call_id"]
     with Journal(paths.journal_path()) as journal:
         [entry] = journal.history()
-        assert (entry.state, entry.disposition, entry.final) == ("completed", "ANSWERED", True)
+        assert (entry.state, entry.disposition, entry.final) == ("answered", "ANSWERED", True)
         assert entry.billsec == outcome["billsec"]
         assert journal.in_flight() == []
 
 
-def test_originate_wait_busy_exit_7(profile: Path) -> None:
-    result = simotui("originate", "--caller", "557", "--callee", "09121234599", "--wait")
+def test_originate_wait_busy_exit_7(profile: Path, sim: SimulatorHandle) -> None:
+    with clock_running(sim):
+        result = simotui("originate", "--caller", "557", "--callee", "09121234599", "--wait")
     out, err = text(result)
     assert result.returncode == 7, err
-    assert " completed  BUSY " in out
+    assert " 2nd: busy  BUSY " in out
 
 
 def test_originate_failure_is_journalled(profile: Path) -> None:
     result = simotui("originate", "--caller", "557", "--callee", "552", env={"SIMOTUI_PASSWORD": CANARY})
     assert result.returncode == 4
+    # The ping before the dial found the credentials wrong: nothing was journalled, nothing sent.
+    assert not paths.journal_path().exists() or Journal(paths.journal_path()).history() == []
+    assert_no_secret(result, [CANARY])
+
+
+def test_originate_refused_by_simotel_is_journalled(profile: Path, sim: SimulatorHandle) -> None:
+    sim.settings.denied_services.add("call/originate/act")
+    try:
+        result = simotui("originate", "--caller", "557", "--callee", "552")
+    finally:
+        sim.settings.denied_services.discard("call/originate/act")
+    assert result.returncode == 4, text(result)[1]
     with Journal(paths.journal_path()) as journal:
         [entry] = journal.history()
-        assert (entry.outcome, entry.error_code) == (Outcome.FAILED, "auth_invalid")
-    assert_no_secret(result, [CANARY])
+        assert (entry.placement, entry.state, entry.error_code, entry.final) == (
+            "refused",
+            "refused",
+            "access_denied",
+            True,
+        )
 
 
 # -- cdr search -------------------------------------------------------------------------------
@@ -221,9 +239,9 @@ async def test_cdr_search_csv_and_limit(profile: Path, sim: SimulatorHandle) -> 
     out, err = text(result)
     assert result.returncode == 0, err
     rows = list(csv.reader(io.StringIO(out)))
-    assert tuple(rows[0]) == CSV_FIELDS
+    assert tuple(rows[0]) == CDR_CSV_FIELDS
     assert len(rows) == 8
-    index = CSV_FIELDS.index("start")
+    index = CDR_CSV_FIELDS.index("start")
     starts = [datetime.fromisoformat(row[index]) for row in rows[1:] if row[index]]
     assert starts == sorted(starts)
 

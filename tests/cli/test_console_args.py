@@ -78,7 +78,7 @@ def test_console_without_secrets_or_terminal_is_a_config_error(
 
 def test_demo_runs_a_demo_session(launched: list[Settings], monkeypatch: pytest.MonkeyPatch) -> None:
     import simotui.demo
-    from simotui.bridging import BridgeLink
+    from simotui.responder.link import BridgeLink
 
     calls: list[dict[str, Any]] = []
 
@@ -150,6 +150,6 @@ def test_hooks_listen_flag_starts_the_responder_there(
     assert settings.hooks.listen == f"127.0.0.1:{port}"
 
 
-def test_bad_hooks_listen_is_a_config_error(profile: Path, launched: list[Settings]) -> None:
-    assert cli.main(["--hooks-listen", "nowhere"]) == 3
+def test_bad_hooks_listen_is_a_usage_error(profile: Path, launched: list[Settings]) -> None:
+    assert cli.main(["--hooks-listen", "nowhere"]) == 2
     assert launched == []

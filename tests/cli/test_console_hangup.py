@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import signal
 import sqlite3
 import subprocess
@@ -29,8 +30,12 @@ def _read_until(fd: int, needle: bytes, within: float) -> bytes:
     seen = b""
     deadline = time.monotonic() + within
     while needle not in seen:
-        if time.monotonic() > deadline:
+        left = deadline - time.monotonic()
+        if left <= 0:
             raise AssertionError(f"never saw {needle!r}; last output: {seen[-400:]!r}")
+        ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+        if not ready:
+            continue
         try:
             chunk = os.read(fd, 65536)
         except OSError:
@@ -90,7 +95,7 @@ def _dial(master: int) -> None:
     for keys in (b"557", b"\t", b"552", b"\r"):
         os.write(master, keys)
         time.sleep(0.3)
-    _read_until(master, b"y / Enter: dial", 10)
+    _read_until(master, b"y: dial", 30)
     os.write(master, b"y")
 
 
@@ -113,12 +118,12 @@ def _drain_nonblocking(fd: int) -> None:
         pass
 
 
-def _accepted_calls(journal: Path, within: float = 10) -> list[tuple[str, str]]:
+def _accepted_calls(journal: Path, within: float = 30) -> list[tuple[str, str]]:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if journal.exists():
             with sqlite3.connect(journal) as db:
-                rows = db.execute("SELECT outcome, call_id FROM requests").fetchall()
+                rows = db.execute("SELECT placement, call_id FROM requests").fetchall()
             if rows and rows[0][0] == "accepted":
                 return [(str(a), str(b)) for a, b in rows]
         time.sleep(0.2)

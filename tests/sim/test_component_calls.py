@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from simotui.hooks import BridgeBook, BridgeRequestSeen, BridgeTarget, start_responder
+from simotui.calls.bridges import BridgeBook, BridgeRequestSeen, BridgeTarget
+from simotui.responder.responder import start_responder
 from simotui.sim import SimulatedPbx, build_pbx
 from simotui.sim.scenarios import ANNOUNCE_TEXT, BRIDGE_COMPONENT, BRIDGE_CONTEXT
 from simotui.sim.state import COMPONENT_HANGUP_DELAY

@@ -16,7 +16,8 @@ from typing import Any
 
 from simotui.api import Credentials, SimotelClient
 from simotui.api.models import CampaignReportQuery, CampaignReportRow, CampaignRequest, CdrQuery, Disposition
-from simotui.hooks import BridgeBook, BridgeRequestSeen, BridgeTarget, start_responder
+from simotui.calls.bridges import BridgeBook, BridgeRequestSeen, BridgeTarget
+from simotui.responder.responder import start_responder
 from simotui.secret import Secret
 from simotui.sim import SimConfig, SimulatorHandle, start_simulator
 from simotui.sim.scenarios import BRIDGE_CONTEXT, BRIDGE_TEXT

@@ -18,11 +18,13 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
 from simotui.api import Credentials, SimotelClient
-from simotui.bridging import running_bridge
+from simotui.calls.dials import CallMode
+from simotui.calls.model import CLEANUP_PENDING
+from simotui.calls.states import CallState
+from simotui.responder.link import running_bridge
 from simotui.secret import Secret
 from simotui.settings import CampaignDefaults, DialDefaults, HooksSettings, Settings
 from simotui.sim import SimConfig, SimSettings, SimulatedPbx, build_pbx, create_app
-from simotui.tracking import CLEANUP_PENDING, CallMode, CallState
 from simotui.ui.app import SimotuiApp, make_app
 from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.screens.details import CdrDetailScreen
@@ -88,8 +90,8 @@ async def settle(pilot: Pilot[None], scene: Scene) -> None:
 
 
 async def wait_for(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
-    """Run the app until a condition holds (at most ~5 s)."""
-    for _ in range(100):
+    """Run the app until a condition holds (a safety net of a minute, not a window)."""
+    for _ in range(1200):
         if condition():
             return
         await pilot.pause(0.05)
@@ -104,9 +106,10 @@ async def dial(pilot: Pilot[None], scene: Scene, caller: str, callee: str, **ext
         app.screen.query_one(f"#{name}", Input).value = value
     await pilot.press("enter")
     await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialScreen))
-    count = len(app.book.calls)
+    count = len(app.tracker.calls)
     await pilot.press("y")
-    await wait_for(pilot, lambda: len(app.book.calls) == count + 1)
+    await wait_for(pilot, lambda: len(app.tracker.calls) == count + 1)
+    await wait_for(pilot, lambda: all(c.state is not CallState.SENDING for c in app.tracker.calls.values()))
 
 
 async def dial_form_with_errors(pilot: Pilot[None], scene: Scene) -> None:
@@ -128,9 +131,7 @@ async def live_panel_mixed_states(pilot: Pilot[None], scene: Scene) -> None:
     await dial(pilot, scene, "554", "555")
     scene.app.screen.query_one("#live-table", DataTable).focus()
     await pilot.press("space")
-    await wait_for(
-        pilot, lambda: sum(c.state is not CallState.ACCEPTED for c in scene.app.book.calls.values()) == 4
-    )
+    await wait_for(pilot, lambda: sum(c.state.is_final for c in scene.app.tracker.calls.values()) == 4)
     await settle(pilot, scene)
 
 
@@ -141,14 +142,15 @@ async def campaign_dial(pilot: Pilot[None], scene: Scene, caller: str, callee: s
     if form.mode is not CallMode.CAMPAIGN:
         await pilot.press("ctrl+t")
     await wait_for(pilot, lambda: app.screen.query_one("#trunk_manager_id", Select).value != Select.NULL)
-    count = len(app.book.calls)
+    count = len(app.tracker.calls)
     app.screen.query_one("#caller", Input).value = caller
     app.screen.query_one("#callee", Input).value = callee
     app.screen.query_one("#caller", Input).focus()
     await pilot.press("enter")
     await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialScreen))
     await pilot.press("y")
-    await wait_for(pilot, lambda: len(app.book.calls) == count + 1)
+    await wait_for(pilot, lambda: len(app.tracker.calls) == count + 1)
+    await wait_for(pilot, lambda: all(c.state is not CallState.SENDING for c in app.tracker.calls.values()))
 
 
 async def direct_and_campaign_calls(pilot: Pilot[None], scene: Scene) -> None:
@@ -164,10 +166,8 @@ async def direct_and_campaign_calls(pilot: Pilot[None], scene: Scene) -> None:
     await campaign_dial(pilot, scene, "558", "560")
     scene.app.screen.query_one("#live-table", DataTable).focus()
     await pilot.press("space")
-    await wait_for(
-        pilot, lambda: sum(c.state is not CallState.ACCEPTED for c in scene.app.book.calls.values()) == 4
-    )
-    await wait_for(pilot, lambda: all(c.cleanup != CLEANUP_PENDING for c in scene.app.book.calls.values()))
+    await wait_for(pilot, lambda: sum(c.state.is_final for c in scene.app.tracker.calls.values()) == 4)
+    await wait_for(pilot, lambda: all(c.cleanup != CLEANUP_PENDING for c in scene.app.tracker.calls.values()))
     await settle(pilot, scene)
 
 

@@ -15,15 +15,16 @@ import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
 from simotui.api.models import Disposition
-from simotui.bridging import BridgeLink, running_bridge
+from simotui.calls.dials import CallMode
+from simotui.calls.states import CallState
+from simotui.responder.link import BridgeLink, running_bridge
 from simotui.settings import CampaignDefaults, HooksSettings
 from simotui.sim import SimConfig, SimulatorHandle, start_simulator
-from simotui.tracking import CallMode, CallState
 from simotui.ui.app import make_app
 from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.screens.details import CallDetailScreen
 
-from .helpers import settings_for, sim_clock, wait_until
+from .helpers import advance_until, settings_for, sim_clock, wait_until
 
 SIZE = (100, 34)
 
@@ -39,7 +40,7 @@ class Rig:
 @pytest.fixture
 def rig() -> Iterator[Rig]:
     with running_bridge(HooksSettings(listen="127.0.0.1:0")) as bridge:
-        sim = start_simulator(SimConfig(seed=9, speed=100, component_api_url=bridge.url))
+        sim = start_simulator(SimConfig(seed=9, speed=0, component_api_url=bridge.url))
         try:
             yield Rig(sim, bridge)
         finally:
@@ -77,7 +78,7 @@ async def campaign_dial(pilot: Any, caller: str, callee: str, **fields: str) -> 
 
 
 def only_call(app: Any) -> Any:
-    (call,) = app.book.calls.values()
+    (call,) = app.tracker.calls.values()
     return call
 
 
@@ -85,47 +86,52 @@ async def test_first_party_answers_second_party_bridged_with_its_cdr(rig: Rig) -
     app = campaign_app(rig)
     async with app.run_test(size=SIZE) as pilot:
         await campaign_dial(pilot, "557", "552")
-        await wait_until(pilot, lambda: len(app.book.calls) == 1, what="the campaign row")
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 1, what="the campaign row")
+        await wait_until(pilot, lambda: only_call(app).campaign_id != "", what="the campaign")
         call = only_call(app)
-        assert call.mode is CallMode.CAMPAIGN and call.campaign_id
-        await wait_until(
-            pilot, lambda: only_call(app).state is CallState.COMPLETED, within=20, what="bridged CDR"
+        assert call.mode is CallMode.CAMPAIGN and call.state is CallState.DIALLING_FIRST
+        # The first party answers; Simotel asks the responder; the row says bridged while they talk.
+        await advance_until(
+            pilot, rig.sim, lambda: only_call(app).state is CallState.BRIDGED, step=1, what="bridged"
         )
+        table = app.screen.query_one("#live-table", DataTable)
+        await wait_until(pilot, lambda: str(table.get_row(call.key)[2]) == "bridged")
+        await advance_until(pilot, rig.sim, lambda: only_call(app).state.is_final, what="bridged CDR")
         done = only_call(app)
-        assert done.bridge_unique_id is not None
+        assert done.state is CallState.ANSWERED
+        assert done.bridge_unique_id is not None and done.bridged_at is not None
         assert done.main_leg is not None and done.main_leg.cuid == done.bridge_unique_id
         assert done.main_leg.dst == "552" and done.disposition == Disposition.ANSWERED
-        await wait_until(pilot, lambda: only_call(app).report is not None, within=10, what="report row")
-        assert only_call(app).first_leg_disposition == Disposition.ANSWERED
+        await advance_until(pilot, rig.sim, lambda: only_call(app).report is not None, what="report row")
+        assert only_call(app).first_party == Disposition.ANSWERED
         # One dial, one campaigns/add; the finished campaign is removed.
         assert len(requests_to(rig.sim, "autodialer/campaigns/add")) == 1
         await wait_until(pilot, lambda: only_call(app).cleanup == "campaign removed", what="cleanup")
         removes = requests_to(rig.sim, "autodialer/campaigns/remove")
         assert [r.body["_id"] for r in removes] == [done.campaign_id]
-        table = app.screen.query_one("#live-table", DataTable)
-        row = [str(c) for c in table.get_row(done.call_id)]
-        assert row[0].startswith("campaign") and row[2] == "completed" and row[4] == "ANSWERED"
+        await wait_until(pilot, lambda: str(table.get_row(done.key)[2]) == "answered")
+        row = [str(c) for c in table.get_row(done.key)]
+        assert row[0].startswith("campaign …") and row[4] == "ANSWERED"
 
 
 async def test_first_party_never_answers_says_so_with_tries_and_cause(rig: Rig) -> None:
     app = campaign_app(rig)
     async with app.run_test(size=SIZE) as pilot:
         await campaign_dial(pilot, "09121234500", "552", tries="2")
-        await wait_until(pilot, lambda: len(app.book.calls) == 1)
-        await wait_until(
-            pilot, lambda: only_call(app).state is CallState.NOT_REACHED, within=20, what="not reached"
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
+        await advance_until(
+            pilot, rig.sim, lambda: only_call(app).state.is_final, step=10, what="not reached"
         )
         call = only_call(app)
-        assert call.first_leg_disposition == Disposition.NO_ANSWER
+        assert call.state is CallState.FIRST_NO_ANSWER and call.first_party == Disposition.NO_ANSWER
         assert call.report is not None and len(call.report.tries) == 2
         assert call.report.tries[0].cause == 16 and call.report.tries[0].cause_text == "Normal Clearing"
         assert call.bridge_unique_id is None
-        await pilot.pause(0.2)
-        row = [str(c) for c in app.screen.query_one("#live-table", DataTable).get_row(call.call_id)]
-        assert row[2].startswith("1st: no answer")
-        app.screen.query_one("#live-table", DataTable).focus()
-        hint = str(app.screen.query_one("#live-hint", Static).render())
-        assert "first party did not answer" in hint
+        table = app.screen.query_one("#live-table", DataTable)
+        await wait_until(pilot, lambda: str(table.get_row(call.key)[2]) == "1st: no answer")
+        table.focus()
+        hint = lambda: str(app.screen.query_one("#live-hint", Static).render())  # noqa: E731
+        await wait_until(pilot, lambda: "the first party did not answer any try" in hint())
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, CallDetailScreen))
         tries = app.screen.query_one(".tries-table", DataTable)
@@ -136,10 +142,10 @@ async def test_busy_first_party(rig: Rig) -> None:
     app = campaign_app(rig)
     async with app.run_test(size=SIZE) as pilot:
         await campaign_dial(pilot, "09121234599", "552")
-        await wait_until(pilot, lambda: len(app.book.calls) == 1)
-        await wait_until(pilot, lambda: only_call(app).state is CallState.NOT_REACHED, within=20)
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
+        await advance_until(pilot, rig.sim, lambda: only_call(app).state.is_final, step=10)
         call = only_call(app)
-        assert call.first_leg_disposition == Disposition.BUSY
+        assert call.state is CallState.FIRST_BUSY and call.first_party == Disposition.BUSY
         assert call.report is not None and call.report.tries[0].cause == 21
 
 
@@ -148,20 +154,20 @@ async def test_responder_down_ends_not_bridged_not_pending_forever() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         dead_url = f"http://127.0.0.1:{probe.getsockname()[1]}"
-    sim = start_simulator(SimConfig(seed=9, speed=100, component_api_url=dead_url))
+    sim = start_simulator(SimConfig(seed=9, speed=0, component_api_url=dead_url))
     try:
         app = campaign_app(Rig(sim, BridgeLink()))
         async with app.run_test(size=SIZE) as pilot:
             await campaign_dial(pilot, "557", "553")
-            await wait_until(pilot, lambda: len(app.book.calls) == 1)
-            await wait_until(pilot, lambda: only_call(app).state is CallState.NOT_BRIDGED, within=30)
+            await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
+            await advance_until(pilot, sim, lambda: only_call(app).state.is_final, step=5)
             call = only_call(app)
-            assert call.first_leg_disposition == Disposition.ANSWERED and call.bridge_unique_id is None
+            assert call.state is CallState.NOT_BRIDGED
+            assert call.first_party == Disposition.ANSWERED and call.bridge_unique_id is None
             assert not call.legs
             app.screen.query_one("#live-table", DataTable).focus()
-            await pilot.pause(0.2)
-            hint = str(app.screen.query_one("#live-hint", Static).render())
-            assert "never asked the responder" in hint
+            hint = lambda: str(app.screen.query_one("#live-hint", Static).render())  # noqa: E731
+            await wait_until(pilot, lambda: "no second leg was recorded" in hint())
     finally:
         sim.stop()
 
@@ -179,11 +185,12 @@ async def test_one_campaign_dial_sends_exactly_one_add_even_with_repeated_keys(r
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen))
         await pilot.press("y", "y", "enter", "enter", "y", "enter")
-        await pilot.pause(1.0)
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 1 and only_call(app).campaign_id != "")
+        await pilot.pause(0.3)
         adds = [
             r for r in requests_to(rig.sim, "autodialer/campaigns/add") if r.body.get("numbers") == ["558"]
         ]
-        assert len(adds) == 1 and len(app.book.calls) == 1
+        assert len(adds) == 1 and len(app.tracker.calls) == 1
 
 
 async def test_failed_removal_is_shown_not_forgotten(rig: Rig) -> None:
@@ -192,14 +199,14 @@ async def test_failed_removal_is_shown_not_forgotten(rig: Rig) -> None:
         rig.sim.settings.denied_services.add("autodialer/campaigns/remove")
         try:
             await campaign_dial(pilot, "09121234599", "552")
-            await wait_until(pilot, lambda: len(app.book.calls) == 1)
-            await wait_until(
-                pilot, lambda: only_call(app).cleanup.startswith("campaign NOT removed"), within=20
+            await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
+            await advance_until(
+                pilot, rig.sim, lambda: only_call(app).cleanup.startswith("campaign NOT removed"), step=10
             )
             call = only_call(app)
             assert "Access denied" in call.cleanup
-            row = [str(c) for c in app.screen.query_one("#live-table", DataTable).get_row(call.call_id)]
-            assert row[2].endswith("⚠")
+            table = app.screen.query_one("#live-table", DataTable)
+            await wait_until(pilot, lambda: str(table.get_row(call.key)[2]).endswith("⚠"))
         finally:
             rig.sim.settings.denied_services.discard("autodialer/campaigns/remove")
         # x tries again, and now it works.

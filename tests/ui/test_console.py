@@ -9,15 +9,15 @@ import pytest
 from textual.widgets import DataTable, Input, Label, Static
 
 from simotui.api.models import Disposition, OriginateRequest
+from simotui.calls.states import CallState
 from simotui.sim import SimConfig, SimulatorHandle, start_simulator
-from simotui.tracking import CallState
 from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.screens.details import CallDetailScreen, CdrDetailScreen
 from simotui.ui.screens.reports import ReportsScreen
 from simotui.ui.widgets.report_browser import ReportBrowser
 from simotui.ui.widgets.status_line import StatusLine
 
-from .helpers import app_for, originates, type_text, wait_until
+from .helpers import advance_until, app_for, burst, calls_of, originates, type_text, wait_until
 
 SIZE = (100, 32)
 
@@ -45,22 +45,27 @@ async def test_dial_with_keys_reaches_answered_with_billsec(sim: SimulatorHandle
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen), what="confirmation")
         await pilot.press("y")
-        await wait_until(pilot, lambda: len(app.book.calls) == 1, what="the live row")
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 1, what="the live row")
         # The form is ready for the next call: parties cleared, caller focused, defaults kept.
         form_values = app.screen.query_one("#dial-form").values()  # type: ignore[attr-defined]
-        assert (form_values["caller"], form_values["callee"], form_values["context"]) == ("", "", "main_routing")
-        assert app.focused is not None and app.focused.id == "caller"
-        (call,) = app.book.calls.values()
-        await wait_until(
-            pilot, lambda: app.book.calls[call.call_id].state is CallState.COMPLETED, what="the CDR"
+        assert (form_values["caller"], form_values["callee"], form_values["context"]) == (
+            "",
+            "",
+            "main_routing",
         )
-        done = app.book.calls[call.call_id]
-        assert done.disposition == Disposition.ANSWERED
+        assert app.focused is not None and app.focused.id == "caller"
+        (call,) = calls_of(app)
+        await wait_until(
+            pilot, lambda: app.tracker.calls[call.key].state is CallState.WAITING, what="accepted"
+        )
+        await advance_until(pilot, sim, lambda: app.tracker.calls[call.key].state.is_final, what="the CDR")
+        done = app.tracker.calls[call.key]
+        assert done.state is CallState.ANSWERED and done.disposition == Disposition.ANSWERED
         assert done.main_leg is not None and done.main_leg.billsec > 0
-        await pilot.pause(0.2)
         table = app.screen.query_one("#live-table", DataTable)
-        row = [str(cell) for cell in table.get_row(call.call_id)]
-        assert row[2] == "completed" and row[4] == "ANSWERED" and row[5] != "—"
+        await wait_until(pilot, lambda: str(table.get_row(call.key)[2]) == "answered", what="the row")
+        row = [str(cell) for cell in table.get_row(call.key)]
+        assert row[0] == done.call_id.removeprefix("orig.call.") and row[4] == "ANSWERED" and row[5] != "—"
         body = originates(sim, "557")[-1].body  # type: ignore[attr-defined]
         assert body == {
             "caller": "557",
@@ -114,7 +119,7 @@ async def test_cancel_sends_nothing(sim: SimulatorHandle) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen))
         await pilot.press("escape")
         await pilot.pause(0.3)
-        assert len(originates(sim, "553")) == before and not app.book.calls
+        assert len(originates(sim, "553")) == before and not app.tracker.calls
 
 
 async def test_repeated_keys_send_exactly_one_originate(sim: SimulatorHandle) -> None:
@@ -127,33 +132,80 @@ async def test_repeated_keys_send_exactly_one_originate(sim: SimulatorHandle) ->
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen))
         # A key held down: confirm twice, then Enter and y again, all within a moment.
         await pilot.press("y", "y", "enter", "enter", "y", "enter", "y")
-        await pilot.pause(1.0)
+        await wait_until(pilot, lambda: all(c.state is not CallState.SENDING for c in calls_of(app)))
+        await pilot.pause(0.3)
         assert len(originates(sim, "554")) == before + 1
-        assert len(app.book.calls) == 1
+        assert len(app.tracker.calls) == 1
+
+
+async def test_a_double_enter_and_two_ys_place_one_call(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        before = len(originates(sim, "101"))
+        app.screen.query_one("#caller", Input).value = "101"
+        app.screen.query_one("#callee", Input).value = "102"
+        app.screen.query_one("#caller", Input).focus()
+        # In one burst, as SSH delivers them: both Enters reach the form before any confirmation
+        # exists, and the y that follows was typed before the question was on screen.
+        await burst(pilot, "enter", "enter", "y")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen), what="one confirmation")
+        assert sum(isinstance(screen, ConfirmDialScreen) for screen in app.screen_stack) == 1
+        assert not app.tracker.calls  # the typed-ahead y confirmed nothing
+        await pilot.press("enter")  # Enter never confirms
+        assert isinstance(app.screen, ConfirmDialScreen) and not app.tracker.calls
+        await pilot.press("y")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: all(c.state is not CallState.SENDING for c in calls_of(app)))
+        await pilot.pause(0.3)
+        assert len(originates(sim, "101")) == before + 1 and len(app.tracker.calls) == 1
+
+
+async def test_holding_enter_never_dials(sim: SimulatorHandle) -> None:
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        before = len(originates(sim, "103"))
+        app.screen.query_one("#caller", Input).value = "103"
+        app.screen.query_one("#callee", Input).value = "104"
+        app.screen.query_one("#caller", Input).focus()
+        await pilot.press(*["enter"] * 12)
+        await burst(pilot, *["enter"] * 12)
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ConfirmDialScreen)
+        assert len(originates(sim, "103")) == before and not app.tracker.calls
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmDialScreen))
+        assert app.tracker.open_proposal is None
 
 
 async def test_first_party_never_answers_becomes_no_cdr_with_explanation(sim: SimulatorHandle) -> None:
     app = app_for(sim)
     async with app.run_test(size=SIZE) as pilot:
         await dial(pilot, "09121234500", "552", extra={"trunk_name": "Center", "call_limit": "10"})
-        await wait_until(pilot, lambda: len(app.book.calls) == 1)
-        (call_id,) = app.book.calls
-        # timeout 30 + limit 10 + grace 30 = 70 simulated seconds: about 0.35 s at speed 200.
-        await wait_until(pilot, lambda: app.book.calls[call_id].state is CallState.NO_CDR, what="no CDR")
-        await pilot.pause(0.2)
-        row = [str(c) for c in app.screen.query_one("#live-table", DataTable).get_row(call_id)]
-        assert row[2] == "no CDR" and row[4] == "—"
-        app.screen.query_one("#live-table", DataTable).focus()
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
+        (call,) = calls_of(app)
+        await wait_until(pilot, lambda: app.tracker.calls[call.key].state is CallState.WAITING)
+        # After its ring (timeout + 10 s) the row says so, and keeps looking.
+        await advance_until(
+            pilot, sim, lambda: app.tracker.calls[call.key].state is CallState.NO_CDR_YET, what="no CDR yet"
+        )
+        # timeout 30 + limit 10 + grace 30: then it is given up on.
+        await advance_until(
+            pilot, sim, lambda: app.tracker.calls[call.key].state is CallState.NO_CDR, what="no CDR"
+        )
+        table = app.screen.query_one("#live-table", DataTable)
+        await wait_until(pilot, lambda: str(table.get_row(call.key)[2]) == "no CDR")
+        assert str(table.get_row(call.key)[4]) == "—"
+        table.focus()
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, CallDetailScreen))
-        text = " ".join(str(w.render()) for w in app.screen.query(".explanation").results(Static))
+        text = " ".join(str(w.render()) for w in app.screen.query(".call-state").results(Static))
         assert "first party most likely never answered" in text
 
 
 @pytest.fixture
 def own_sim() -> Iterator[SimulatorHandle]:
     """A simulator this test may stop and restart."""
-    handle = start_simulator(SimConfig(seed=3, speed=20))
+    handle = start_simulator(SimConfig(seed=3, speed=0))
     yield handle
     handle.stop()
 
@@ -165,23 +217,20 @@ async def test_poll_failure_is_shown_rows_go_stale_and_polling_recovers(own_sim:
         status = lambda: app.screen.query_one(StatusLine).current  # noqa: E731
         await wait_until(pilot, lambda: status().state == "connected", what="connected")
         await dial(pilot, "557", "552")
-        await wait_until(pilot, lambda: len(app.book.calls) == 1)
-        (call_id,) = app.book.calls
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
+        (call,) = calls_of(app)
         own_sim.stop()
-        await wait_until(pilot, lambda: status().state == "unreachable", what="unreachable", within=15)
+        await wait_until(pilot, lambda: status().state == "unreachable", what="unreachable")
         assert "retrying in" in status().detail
-        await pilot.pause(0.3)
-        row = [str(c) for c in app.screen.query_one("#live-table", DataTable).get_row(call_id)]
-        assert row[2] == "waiting for CDR (stale)"
-        assert app.book.calls[call_id].state is CallState.ACCEPTED  # kept, not lost
-        restarted = start_simulator(SimConfig(seed=3, speed=20), port=port)
+        table = app.screen.query_one("#live-table", DataTable)
+        await wait_until(pilot, lambda: str(table.get_row(call.key)[2]) == "waiting for CDR (stale)")
+        assert app.tracker.calls[call.key].state is CallState.WAITING  # kept, not lost
+        restarted = start_simulator(SimConfig(seed=3, speed=0), port=port)
         try:
-            app.screen.query_one("#live-table", DataTable).focus()
+            table.focus()
             await pilot.press("space")  # refresh now instead of waiting out the backoff
-            await wait_until(pilot, lambda: status().state == "connected", what="recovery", within=15)
-            await pilot.pause(0.3)
-            row = [str(c) for c in app.screen.query_one("#live-table", DataTable).get_row(call_id)]
-            assert not row[2].endswith("(stale)")
+            await wait_until(pilot, lambda: status().state == "connected", what="recovery")
+            await wait_until(pilot, lambda: not str(table.get_row(call.key)[2]).endswith("(stale)"))
         finally:
             restarted.stop()
 
@@ -190,7 +239,7 @@ async def test_pause_stops_polling_and_space_polls_once(sim: SimulatorHandle) ->
     app = app_for(sim, poll_interval=0.2)
     async with app.run_test(size=SIZE) as pilot:
         await dial(pilot, "09121234500", "558", extra={"trunk_name": "Center"})
-        await wait_until(pilot, lambda: len(app.book.calls) == 1)
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
         app.screen.query_one("#live-table", DataTable).focus()
         await pilot.press("p")
         await pilot.pause(0.4)
@@ -271,7 +320,7 @@ async def test_recent_dial_swap_prefills_swapped_legs_and_asks(sim: SimulatorHan
     app = app_for(sim)
     async with app.run_test(size=SIZE) as pilot:
         await dial(pilot, "560", "561")
-        await wait_until(pilot, lambda: len(app.book.calls) == 1)
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
         app.screen.query_one("#recent").focus()
         await pilot.press("s")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen), what="confirmation")
@@ -284,11 +333,12 @@ async def test_no_cdr_row_explains_itself_under_the_table(sim: SimulatorHandle) 
     app = app_for(sim)
     async with app.run_test(size=SIZE) as pilot:
         await dial(pilot, "09121234500", "557", extra={"trunk_name": "Center", "call_limit": "5"})
-        await wait_until(pilot, lambda: len(app.book.calls) == 1)
-        (call_id,) = app.book.calls
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
+        (call,) = calls_of(app)
         hint = lambda: str(app.screen.query_one("#live-hint", Static).render())  # noqa: E731
-        await wait_until(pilot, lambda: hint().startswith("Waiting for the CDR"), what="waiting hint")
-        await wait_until(pilot, lambda: app.book.calls[call_id].state is CallState.NO_CDR)
+        await wait_until(pilot, lambda: hint().startswith("Simotel accepted the call"), what="waiting hint")
+        assert "'no CDR yet' after" in hint() and "given up on at" in hint()
+        await advance_until(pilot, sim, lambda: app.tracker.calls[call.key].state is CallState.NO_CDR)
         await wait_until(
             pilot, lambda: "first party most likely never answered" in hint(), what="no-CDR hint"
         )
@@ -345,12 +395,12 @@ async def test_masking_hides_phone_numbers_on_every_screen(sim: SimulatorHandle)
     app = app_for(sim)
     async with app.run_test(size=SIZE) as pilot:
         await dial(pilot, "557", "09121234567")
-        await wait_until(pilot, lambda: len(app.book.calls) == 1)
-        (call_id,) = app.book.calls
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
+        (call,) = calls_of(app)
         table = app.screen.query_one("#live-table", DataTable)
         await pilot.press("f3")
         await wait_until(
-            pilot, lambda: str(table.get_row(call_id)[1]) == "557 → 0912***4567", what="masked row"
+            pilot, lambda: str(table.get_row(call.key)[1]) == "557 → 0912***4567", what="masked row"
         )
         recent = str(app.screen.query_one("#recent").get_option_at_index(0).prompt)  # type: ignore[attr-defined]
         assert "0912***4567" in recent and "09121234567" not in recent
@@ -494,25 +544,40 @@ async def test_calls_in_flight_are_restored_from_the_journal_and_followed_to_the
     sim: SimulatorHandle, client: Any, tmp_path: Any
 ) -> None:
     """A console that died mid-call is replaced by one that picks the call up from the journal."""
+    from simotui.calls.journal import JournalWriter
+    from simotui.calls.model import Call, Placement
     from simotui.store.journal import Journal
     from simotui.ui.app import make_app
 
     from .helpers import settings_for, sim_clock
 
     request = OriginateRequest("561", "562", "main_routing", "561", call_limit=20)
-    journal = Journal(tmp_path / "journal.sqlite3")
-    request_id = journal.record_request("originate", request.to_api(), "test")
+    writer = JournalWriter(Journal(tmp_path / "journal.sqlite3"), "test")
+    now = sim_clock(sim)()
+    sending = Call("restore-me", request, requested_at=now)
+    await writer.record_request(sending, request.to_api())
     result = await client.calls.originate(request)
-    journal.record_accepted(request_id, result.originated_call_id, sim_clock(sim)())
-    journal.close()
+    await writer.record_answer(
+        Call(
+            "restore-me",
+            request,
+            requested_at=now,
+            placement=Placement.ACCEPTED,
+            answered_at=now,
+            call_id=result.originated_call_id,
+        )
+    )
+    writer.close()
 
     app = make_app(settings_for(sim), clock=sim_clock(sim), journal=Journal(tmp_path / "journal.sqlite3"))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: result.originated_call_id in app.book.calls, what="restored row")
-        call_id = result.originated_call_id
-        await wait_until(pilot, lambda: app.book.calls[call_id].state is CallState.COMPLETED, what="its CDR")
-        assert app.book.calls[call_id].disposition == Disposition.ANSWERED
+        await wait_until(pilot, lambda: "restore-me" in app.tracker.calls, what="restored row")
+        await advance_until(
+            pilot, sim, lambda: app.tracker.calls["restore-me"].state.is_final, what="its CDR"
+        )
+        assert app.tracker.calls["restore-me"].state is CallState.ANSWERED
+        assert app.tracker.calls["restore-me"].disposition == Disposition.ANSWERED
     with Journal(tmp_path / "journal.sqlite3") as reopened:
         assert reopened.in_flight() == []  # the end was journalled too
         [entry] = reopened.history()
-        assert entry.state == "completed" and entry.disposition == "ANSWERED"
+        assert entry.state == "answered" and entry.disposition == "ANSWERED"

@@ -1,55 +1,100 @@
-"""ConfirmDialScreen: shows exactly what will be sent, and answers once."""
+"""ConfirmDialScreen: shows exactly what will be sent, and answers once — to a key meant for it.
+
+Only ``y`` sends. Enter does not: a held Enter (or a second Enter typed ahead) on the dial form
+must not both open the confirmation and answer it. A key that arrived before the confirmation
+was on screen — type-ahead over a laggy SSH link, a burst of repeats — is ignored: nobody can have
+meant to answer a question they had not seen.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from simotui.ui.masking import masker
 
+KEYS_HINT = "y: dial      n / Esc: cancel"
+
 
 class ConfirmDialScreen(ModalScreen[bool]):
-    """``y``/Enter sends, ``n``/Esc cancels. A second key press is ignored: one answer, one send."""
+    """``y`` sends, ``n``/Esc cancels; the first answer is the only one."""
 
     DEFAULT_CSS = """
     ConfirmDialScreen { align: center middle; }
     ConfirmDialScreen > Vertical {
-        width: 64; height: auto; max-height: 90%;
+        width: 72; max-width: 100%; height: auto; max-height: 100%;
         border: thick $accent; background: $surface; padding: 0 1;
     }
-    ConfirmDialScreen #confirm-body { color: $text-muted; margin: 1 0; }
-    ConfirmDialScreen #confirm-keys { text-style: bold; }
+    ConfirmDialScreen #confirm-scroll { height: auto; max-height: 16; margin: 1 0 0 0; }
+    ConfirmDialScreen #confirm-body { color: $text-muted; }
+    ConfirmDialScreen #confirm-keys { text-style: bold; margin: 1 0 0 0; }
     ConfirmDialScreen #confirm-warning { color: $warning; }
     """
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Dial", id="confirm.yes"),
+        Binding("y", "answer(True)", "Dial", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "Cancel", id="confirm.no"),
+        Binding("enter", "explain", "How to dial", show=False, id="confirm.enter"),
     ]
 
-    def __init__(self, title: str, service: str, body: Mapping[str, Any], *, warning: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        service: str,
+        body: Mapping[str, Any],
+        *,
+        warning: str = "",
+        on_abandoned: Callable[[], object] | None = None,
+    ) -> None:
         super().__init__()
+        self.on_abandoned = on_abandoned
+        """Called when the screen goes away unanswered (popped by navigation, the app closing)."""
         self.heading = title
         self.service = service
         self.body = dict(body)
         self.warning = warning
         self._answered = False
+        # Until the screen has been drawn, every key is one typed before the question was seen.
+        self._shown_at = float("inf")
 
     def compose(self) -> ComposeResult:
+        mask = masker(self)
         body = json.dumps(self.body, indent=2, ensure_ascii=False)
         with Vertical():
-            yield Label(self.heading)
-            yield Static(masker(self)(f"POST {self.service}\n{body}"), id="confirm-body", markup=False)
+            yield Label(mask(self.heading), id="confirm-title", markup=False)
             if self.warning:
                 yield Static(self.warning, id="confirm-warning", markup=False)
-            yield Label("y / Enter: dial      n / Esc: cancel", id="confirm-keys")
+            with VerticalScroll(id="confirm-scroll"):
+                yield Static(mask(f"POST {self.service}\n{body}"), id="confirm-body", markup=False)
+            yield Label(KEYS_HINT, id="confirm-keys")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._mark_shown)
+
+    def on_unmount(self) -> None:
+        if not self._answered and self.on_abandoned is not None:
+            self.on_abandoned()
+
+    def _mark_shown(self) -> None:
+        self._shown_at = time.monotonic()
+
+    def on_key(self, event: events.Key) -> None:
+        # Key events carry the monotonic time they were read from the terminal.
+        if event.time < self._shown_at:
+            event.stop()
+            event.prevent_default()
+
+    def action_explain(self) -> None:
+        self.notify("Press y to dial, n or Esc to cancel (Enter does not dial).", timeout=3)
 
     def action_answer(self, dial: bool) -> None:
         if self._answered:

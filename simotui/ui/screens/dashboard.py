@@ -1,11 +1,13 @@
-"""DashboardScreen: the dial form, recent dials and the live panel of the calls placed."""
+"""DashboardScreen: the dial form, recent dials and the live panel of the calls placed.
+
+The screen asks the call core for everything: a submitted form becomes the tracker's proposal,
+the confirmation's answer confirms or cancels it, and a worker sends it — once.
+"""
 
 from __future__ import annotations
 
-import itertools
-import time
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,33 +17,25 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from simotui.api.client import SimotelClient
-from simotui.api.models import CampaignRequest, OriginateRequest
+from simotui.calls.dials import CallMode, CampaignDial, Dial
+from simotui.calls.model import CLEANUP_FAILED, Call
+from simotui.calls.states import CallState
+from simotui.calls.tracker import CallTracker, DialBlocked, Proposal
 from simotui.dialing import campaign_default_values, campaign_values, default_values, form_values
 from simotui.directory import Directory
-from simotui.errors import ApiTimeout, ApiUnavailable, SimotuiError
-from simotui.hooks import BridgeBook, BridgeTarget
+from simotui.errors import SimotuiError
 from simotui.settings import Settings
-from simotui.tracking import CallBook, CallMode, CampaignDial, Dial, TrackedCall
-from simotui.ui.journaling import JournalKeeper
-from simotui.ui.messages import (
-    BridgeRequested,
-    CallOriginated,
-    CampaignCleanedUp,
-    CampaignCreated,
-    CampaignFinished,
-    DialFailed,
-    DialPrefilled,
-    DialRequested,
-)
+from simotui.ui.messages import DialPrefilled, DialSettled
 from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.widgets.dial_form import DialForm
-from simotui.ui.widgets.live_calls import LiveCallsPanel
+from simotui.ui.widgets.live_calls import LiveCallsPanel, call_label
 from simotui.ui.widgets.recent_dials import RecentDials
 from simotui.ui.widgets.status_line import StatusLine
 
-# A submit of the very dial just confirmed, this soon after, is a key held down, not a wish.
-REPEAT_GUARD_SECONDS = 2.0
-_call_keys = itertools.count(1)
+NO_RESPONDER = (
+    "The bridge responder is not running (no hooks listen address): Simotel will ring the caller "
+    "but get no second party from simotui."
+)
 
 
 class DashboardScreen(Screen[None]):
@@ -57,47 +51,28 @@ class DashboardScreen(Screen[None]):
         self,
         settings: Settings,
         client: SimotelClient,
-        book: CallBook,
+        tracker: CallTracker,
         directory: Directory,
-        bridge: BridgeBook,
-        clock: Callable[[], datetime],
         tz: tzinfo,
         status_line: Callable[[], StatusLine],
         *,
         responder_running: Callable[[], bool],
-        keeper: JournalKeeper | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.client = client
-        self.book = book
+        self.tracker = tracker
         self.directory = directory
-        self.bridge = bridge
-        self.clock = clock
         self.tz = tz
         self.status_line = status_line
         self.responder_running = responder_running
-        self.keeper = keeper or JournalKeeper(None, settings.profile)
-        self.remove_finished_campaigns = settings.campaign.remove_when_done
-        """Whether a campaign call's campaign is removed once the call is final (palette toggles)."""
-        # The last confirmed dial and when (monotonic): a key held down must not dial twice.
-        self._last_confirmed: tuple[Dial, float] | None = None
 
     def compose(self) -> ComposeResult:
         values = {**default_values(self.settings.dial), **campaign_default_values(self.settings.campaign)}
         with Horizontal(id="top"):
             yield DialForm(self.directory, values, id="dial-form")
             yield RecentDials(id="recent")
-        yield LiveCallsPanel(
-            self.book,
-            self.client,
-            self.clock,
-            interval=self.settings.poll_interval,
-            page_size=self.settings.page_size,
-            tz=self.tz,
-            keeper=self.keeper,
-            id="live",
-        )
+        yield LiveCallsPanel(self.tracker, interval=self.settings.poll_interval, tz=self.tz, id="live")
         yield self.status_line()
         yield Footer()
 
@@ -143,187 +118,95 @@ class DashboardScreen(Screen[None]):
     @on(DialForm.Submitted)
     def _on_form_submitted(self, event: DialForm.Submitted) -> None:
         event.stop()
-        if self._is_repeat(event.dial):
-            self.notify("Just dialled that: wait a moment to dial it again.", severity="warning", timeout=3)
-            return
         self.confirm(event.dial)
 
-    def _is_repeat(self, dial: Dial) -> bool:
-        if self._last_confirmed is None:
-            return False
-        last, at = self._last_confirmed
-        return last == dial and time.monotonic() - at < REPEAT_GUARD_SECONDS
-
     def confirm(self, dial: Dial) -> None:
-        """Ask before sending; the answer sends at most one request."""
-        campaign_request: CampaignRequest | None = None
+        """Ask before sending: the tracker's proposal on screen; its answer sends at most once."""
+        try:
+            proposal = self.tracker.propose(dial)
+        except DialBlocked as blocked:
+            self.notify(blocked.message, title=blocked.title, severity="warning", timeout=4)
+            return
+        warnings = [proposal.warning] if proposal.warning else []
         if isinstance(dial, CampaignDial):
-            now = self.clock()
-            name = f"simotui-{now.astimezone(self.tz):%Y%m%d-%H%M%S}-{dial.caller}"
-            campaign_request = dial.campaign_request(name, now)
-            warning = ""
+            title = f"Campaign call {dial.caller} → {dial.callee}?"
             if not self.responder_running():
-                warning = (
-                    "The bridge responder is not running (no hooks listen address): Simotel will "
-                    "ring the caller but get no second party from simotui."
-                )
-            screen = ConfirmDialScreen(
-                f"Campaign call {dial.caller} → {dial.callee}?",
-                "autodialer/campaigns/add",
-                campaign_request.to_api(self.tz),
-                warning=warning,
-            )
+                warnings.append(NO_RESPONDER)
         else:
-            screen = ConfirmDialScreen(
-                f"Dial {dial.caller} → {dial.callee}?", "call/originate/act", dial.to_api()
-            )
+            title = f"Dial {dial.caller} → {dial.callee}?"
+        screen = ConfirmDialScreen(
+            title,
+            proposal.service,
+            proposal.body,
+            warning="\n".join(warnings),
+            on_abandoned=lambda: self.tracker.cancel(proposal),
+        )
+        self.app.push_screen(screen, lambda yes: self._answered(proposal, bool(yes)))
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._last_confirmed = (dial, time.monotonic())
-                self.post_message(DialRequested(dial, campaign_request))
-                # Ready for the next call: the parties go (recent dials keeps them for a redial),
-                # the rest of the form stays as set.
-                self.form.fill({"caller": "", "callee": ""})
-            else:
-                self.notify("Not dialled", timeout=2)
+    def _answered(self, proposal: Proposal, yes: bool) -> None:
+        if not yes:
+            self.tracker.cancel(proposal)
+            self.notify("Not dialled", timeout=2)
+            return
+        call = self.tracker.confirm(proposal)
+        if call is None:
+            return
+        self.live.track(call.key)
+        self.query_one(RecentDials).remember(proposal.dial)
+        # Ready for the next call: the parties go (recent dials keeps them for a redial), the rest
+        # of the form stays as set.
+        self.form.fill({"caller": "", "callee": ""})
+        self.notify(f"Dialling {call.caller} → {call.callee}…", timeout=2)
+        self._send(call.key)
 
-        self.app.push_screen(screen, answered)
+    @work(group="dial", exit_on_error=False, description="Send one dial")
+    async def _send(self, key: str) -> None:
+        """Send the confirmed dial's one request (the tracker never sends a key twice)."""
+        self.post_message(DialSettled(await self.tracker.send(key)))
 
-    @on(DialRequested)
-    def _on_dial_requested(self, message: DialRequested) -> None:
+    @on(DialSettled)
+    def _on_dial_settled(self, message: DialSettled) -> None:
         message.stop()
-        dial = message.dial
-        self.notify(f"Dialling {dial.caller} → {dial.callee}…", timeout=2)
-        if isinstance(dial, CampaignDial) and message.campaign_request is not None:
-            call_key = f"campaign.{int(self.clock().timestamp())}.{next(_call_keys)}"
-            # Registered before the campaign exists: the first party may answer, and Simotel ask
-            # the responder, before the add's answer reaches us.
-            self.bridge.expect(
-                BridgeTarget(call_key, dial.caller, dial.callee, dial.trunk_name, dial.call_limit)
-            )
-            self._send_campaign(dial, message.campaign_request, call_key)
-        elif isinstance(dial, OriginateRequest):
-            self._send_originate(dial)
-
-    @work(group="dial", exit_on_error=False, description="Send one originate")
-    async def _send_originate(self, request: OriginateRequest) -> None:
-        """Send the request once. Never retried: a lost answer must not become a second call."""
-        try:
-            request_id = await self.keeper.record_request(request, request.to_api())
-        except SimotuiError as error:
-            self.post_message(DialFailed(request, error))
-            return
-        try:
-            result = await self.client.calls.originate(request)
-        except SimotuiError as error:
-            await self.keeper.record_failed(request_id, error)
-            self.post_message(DialFailed(request, error))
-        else:
-            accepted_at = self.clock()
-            warning = await self.keeper.record_accepted(request_id, result.originated_call_id, accepted_at)
-            self.post_message(CallOriginated(request, result, accepted_at))
-            if warning:
-                self.notify(warning, title="Journal", severity="warning", timeout=10)
-
-    @work(group="dial", exit_on_error=False, description="Create one one-contact campaign")
-    async def _send_campaign(self, dial: CampaignDial, request: CampaignRequest, call_key: str) -> None:
-        """Create the campaign once; never retried, for the same reason as an originate."""
-        try:
-            request_id = await self.keeper.record_request(dial, request.to_api(self.tz))
-        except SimotuiError as error:
-            self.bridge.forget(call_key)
-            self.post_message(DialFailed(dial, error))
-            return
-        try:
-            campaign_id = await self.client.autodialer.add_campaign(request)
-        except SimotuiError as error:
-            await self.keeper.record_failed(request_id, error)
-            if not isinstance(error, ApiTimeout | ApiUnavailable):
-                # A definite refusal: no campaign, nothing will ask the responder.
-                self.bridge.forget(call_key)
-            self.post_message(DialFailed(dial, error))
-        else:
-            accepted_at = self.clock()
-            warning = await self.keeper.record_accepted(request_id, call_key, accepted_at, campaign_id)
-            self.post_message(CampaignCreated(dial, call_key, campaign_id, accepted_at))
-            if warning:
-                self.notify(warning, title="Journal", severity="warning", timeout=10)
-
-    @on(CallOriginated)
-    def _on_call_originated(self, message: CallOriginated) -> None:
-        call = TrackedCall(
-            message.result.originated_call_id, message.request, accepted_at=message.accepted_at
-        )
-        self.live.track(call)
-        self.query_one(RecentDials).remember(message.request)
-        self.notify(f"Accepted: {message.result.originated_call_id}", timeout=3)
-
-    @on(CampaignCreated)
-    def _on_campaign_created(self, message: CampaignCreated) -> None:
-        call = TrackedCall(
-            message.call_key, message.dial, accepted_at=message.accepted_at, campaign_id=message.campaign_id
-        )
-        self.live.track(call)
-        self.query_one(RecentDials).remember(message.dial)
-        self.notify(f"Campaign {message.campaign_id} created: ringing {message.dial.caller}", timeout=3)
-
-    @on(DialFailed)
-    def _on_dial_failed(self, message: DialFailed) -> None:
-        self.query_one(RecentDials).remember(message.dial)
-        error = message.error
-        what = f"{message.dial.caller} → {message.dial.callee}"
-        if isinstance(error, ApiTimeout):
-            thing = "campaign" if isinstance(message.dial, CampaignDial) else "call"
-            text = (
-                f"No answer from Simotel: the {thing} {what} may or may not have been placed. It was NOT "
-                "retried; check the reports before dialling again."
-            )
-        else:
-            text = f"{what}: {error.message}"
-        self.notify(text, title=error.title, severity="error", timeout=12)
-
-    # -- campaign bridge and cleanup ------------------------------------------------------------
-
-    @on(BridgeRequested)
-    def _on_bridge_requested(self, message: BridgeRequested) -> None:
-        if message.call_key is None:
+        call = message.outcome.call
+        what = f"{call.caller} → {call.callee}"
+        if call.state is CallState.MAYBE_PLACED:
             self.notify(
-                f"Refused a bridge request from Simotel for {message.src or 'an unknown number'}: "
-                f"{message.refused}",
-                severity="warning",
-                timeout=8,
+                f"{what}: the answer was lost ({call.note}). The call MAY HAVE BEEN PLACED; it was NOT "
+                "retried. simotui is looking for it in the reports — do not dial it again.",
+                title="Outcome unknown",
+                severity="error",
+                timeout=15,
             )
-            return
-        self.live.bridged(message.call_key, message.unique_id)
-
-    @on(CampaignFinished)
-    def _on_campaign_finished(self, message: CampaignFinished) -> None:
-        self.bridge.forget(message.call_key)
-        if self.remove_finished_campaigns:
-            self._remove_campaign(message.call_key, message.campaign_id)
+        elif call.state in (CallState.REFUSED, CallState.NOT_SENT):
+            self.notify(
+                f"{what}: {call.state.value}: {call.note}", title="Not placed", severity="error", timeout=12
+            )
+        elif call.mode is CallMode.CAMPAIGN:
+            self.notify(f"Campaign {call.campaign_id} created: ringing {call.caller}", timeout=3)
         else:
-            self.post_message(CampaignCleanedUp(message.call_key, "campaign kept (removal off)", False))
+            self.notify(f"Accepted: {call.call_id}", timeout=3)
+        if message.outcome.journal_warning:
+            self.notify(message.outcome.journal_warning, title="Journal", severity="warning", timeout=10)
+
+    # -- campaign cleanup -----------------------------------------------------------------------
+
+    def start_cleanups(self) -> None:
+        """Remove the campaigns of campaign calls that just became final."""
+        for call in self.tracker.due_cleanups():
+            self._remove_campaign(call.key)
 
     @work(group="campaign-cleanup", exit_on_error=False, description="Remove a finished campaign")
-    async def _remove_campaign(self, call_key: str, campaign_id: str) -> None:
-        try:
-            await self.client.autodialer.remove_campaign(campaign_id)
-        except SimotuiError as error:
-            self.post_message(CampaignCleanedUp(call_key, f"campaign NOT removed: {error.message}", True))
-        else:
-            self.post_message(CampaignCleanedUp(call_key, "campaign removed", False))
+    async def _remove_campaign(self, key: str) -> None:
+        done = await self.tracker.remove_campaign(key)
+        if done.cleanup.startswith(CLEANUP_FAILED):
+            self.notify(
+                f"{call_label(done)}: {done.cleanup}", title="Campaign cleanup", severity="error", timeout=10
+            )
 
-    @on(CampaignCleanedUp)
-    def _on_campaign_cleaned_up(self, message: CampaignCleanedUp) -> None:
-        self.live.cleaned_up(message.call_key, message.note)
-        if message.failed:
-            self.notify(message.note, title="Campaign cleanup", severity="error", timeout=10)
-
-    def remove_campaign_of(self, call: TrackedCall) -> None:
+    def remove_campaign_of(self, call: Call) -> None:
         """Remove (again) the campaign of a finished campaign call."""
-        if call.mode is CallMode.CAMPAIGN and call.campaign_id:
-            self._remove_campaign(call.call_id, call.campaign_id)
+        if self.tracker.mark_cleanup(call.key) is not None:
+            self._remove_campaign(call.key)
 
     # -- prefill --------------------------------------------------------------------------------
 
@@ -365,7 +248,7 @@ class DashboardScreen(Screen[None]):
         event.stop()
         from simotui.ui.screens.details import CallDetailScreen
 
-        self.app.push_screen(CallDetailScreen(event.call, self.tz, self.clock(), self.status_line))
+        self.app.push_screen(CallDetailScreen(event.call, self.tz, self.tracker.clock(), self.status_line))
 
     @on(LiveCallsPanel.RemoveRequested)
     def _on_remove_requested(self, event: LiveCallsPanel.RemoveRequested) -> None:

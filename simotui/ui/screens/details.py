@@ -20,13 +20,15 @@ from textual.widgets import DataTable, Footer, Label, ProgressBar, Static
 from simotui import display
 from simotui.api.client import SimotelClient
 from simotui.api.models import Cdr, OriginateRequest
+from simotui.calls.dials import CallMode, CampaignDial
+from simotui.calls.model import Call
+from simotui.calls.states import CallState
 from simotui.errors import SimotuiError
-from simotui.tracking import CallMode, CallState, CampaignDial, TrackedCall, outcome_text
 from simotui.ui.clipboard import copy_text
 from simotui.ui.masking import follow_masking, masker
 from simotui.ui.messages import DialPrefilled, LiveCallWanted
 from simotui.ui.widgets.cdr_view import CdrView
-from simotui.ui.widgets.live_calls import NO_CDR_EXPLANATION, state_label
+from simotui.ui.widgets.live_calls import call_label, state_label
 from simotui.ui.widgets.status_line import StatusLine
 
 
@@ -127,9 +129,7 @@ class CallDetailScreen(Screen[None]):
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="call.back")]
 
-    def __init__(
-        self, call: TrackedCall, tz: tzinfo, now: datetime, status_line: Callable[[], StatusLine]
-    ) -> None:
+    def __init__(self, call: Call, tz: tzinfo, now: datetime, status_line: Callable[[], StatusLine]) -> None:
         super().__init__()
         self.call = call
         self.tz = tz
@@ -143,28 +143,32 @@ class CallDetailScreen(Screen[None]):
         call = self.call
         mask = masker(self)
         with VerticalScroll(id="detail-scroll"):
-            parties = mask(f"{call.request.caller} → {call.request.callee}")
-            title = f"Campaign call {parties}" if call.mode is CallMode.CAMPAIGN else f"Call {call.call_id}"
-            yield Label(title, classes="screen-title", markup=False)
-            yield Static(
-                f"State: {state_label(call, stale=False)} — {outcome_text(call)}\n"
+            parties = mask(f"{call.caller} → {call.callee}")
+            title = f"Campaign call {parties}" if call.mode is CallMode.CAMPAIGN else f"Call {parties}"
+            yield Label(f"{title}  ·  {call_label(call)}", classes="screen-title", markup=False)
+            when = "Accepted" if call.placement.placed else "Requested"
+            facts = [
+                f"State: {state_label(call, stale=False)} — {call.meaning}",
                 f"Disposition: {display.disposition(call.disposition)}   "
-                f"Elapsed: {display.duration(call.elapsed(self.now))}\n"
-                f"Accepted: {display.both_calendars(call.accepted_at, self.tz)}   "
-                f"Given up at: {display.clock_time(call.deadline, self.tz)}",
-                classes="call-state",
-                markup=False,
-            )
-            if call.state is CallState.NO_CDR and call.mode is CallMode.DIRECT:
-                yield Static(NO_CDR_EXPLANATION, classes="explanation")
-            request = call.request
+                f"Elapsed: {display.duration(call.elapsed(self.now))}",
+                f"{when}: {display.both_calendars(call.started_at, self.tz)}",
+            ]
+            if call.state.is_final:
+                facts.append(f"Ended: {display.both_calendars(call.ended_at, self.tz)}")
+            else:
+                facts.append(
+                    f"Given up on at: {display.clock_time(call.deadline, self.tz)} (if nothing is found)"
+                )
+            yield Static(mask("\n".join(facts)), classes="call-state", markup=False)
+            dial = call.dial
             yield Label("Request sent", classes="section-title")
-            if isinstance(request, CampaignDial):
-                yield Static(_campaign_summary(call, request, mask), classes="request-body")
+            if isinstance(dial, CampaignDial):
+                yield Static(_campaign_summary(call, dial, mask, self.tz), classes="request-body")
                 yield from _campaign_report(call, self.tz)
             else:
-                body = json.dumps(request.to_api(), indent=2, ensure_ascii=False)
-                yield Static(mask("POST call/originate/act\n" + body), classes="request-body", markup=False)
+                body = json.dumps(dial.to_api(), indent=2, ensure_ascii=False)
+                sent = f"POST call/originate/act   (key {call.key}, placement: {call.placement.value})\n"
+                yield Static(mask(sent + body), classes="request-body", markup=False)
             if not call.legs:
                 yield Label(_no_legs_text(call), classes="section-title")
             for number, leg in enumerate(call.legs, start=1):
@@ -173,7 +177,7 @@ class CallDetailScreen(Screen[None]):
         yield Footer()
 
 
-def _campaign_summary(call: TrackedCall, dial: CampaignDial, mask: Callable[[str], str]) -> Table:
+def _campaign_summary(call: Call, dial: CampaignDial, mask: Callable[[str], str], tz: tzinfo) -> Table:
     """What the campaign-mode dial asked for, and what became of its campaign."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
@@ -187,14 +191,20 @@ def _campaign_summary(call: TrackedCall, dial: CampaignDial, mask: Callable[[str
         ("Second party", dial.callee + (f" via trunk {dial.trunk_name}" if dial.trunk_name else "")),
         ("Route", f"Autodialer Route {dial.interface_context!r}, row {dial.interface_text or 'any'!r}"),
         ("Call limit", f"{dial.call_limit} s" if dial.call_limit else "—"),
-        ("Bridged as", call.bridge_unique_id or "— (the responder has not been asked)"),
+        ("Campaign name", call.campaign_name or "—"),
+        (
+            "Bridged as",
+            f"{call.bridge_unique_id} at {display.clock_time(call.bridged_at, tz)}"
+            if call.bridge_unique_id
+            else "— (the responder has not been asked)",
+        ),
         ("Cleanup", call.cleanup or "—"),
     ):
         table.add_row(label, Text(mask(value)))
     return table
 
 
-def _campaign_report(call: TrackedCall, tz: tzinfo) -> Iterator[Widget]:
+def _campaign_report(call: Call, tz: tzinfo) -> Iterator[Widget]:
     """The first party's autodialer report row and its tries."""
     row = call.report
     if row is None:
@@ -220,18 +230,14 @@ def _campaign_report(call: TrackedCall, tz: tzinfo) -> Iterator[Widget]:
     yield tries
 
 
-def _tries(dial: CampaignDial) -> str:
-    if dial.tries == 1:
-        return "one try"
-    return f"{dial.tries} tries, {dial.try_interval} s apart"
-
-
-def _no_legs_text(call: TrackedCall) -> str:
+def _no_legs_text(call: Call) -> str:
     """Why a call has no CDR leg to show."""
-    if call.state is CallState.NOT_REACHED:
+    if call.state in (CallState.FIRST_NO_ANSWER, CallState.FIRST_BUSY, CallState.FIRST_LOST):
         return "No second leg: the first party was never reached, so nobody was bridged."
     if call.state is CallState.NOT_BRIDGED:
         return "No second leg: the call was not handed on to the second party."
-    if call.state is CallState.NO_CDR:
+    if call.state in (CallState.NO_CDR, CallState.NO_TRACE):
         return "No CDR arrived."
+    if call.state in (CallState.REFUSED, CallState.NOT_SENT):
+        return "No call was placed."
     return "No CDR leg found yet."

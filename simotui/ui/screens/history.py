@@ -14,22 +14,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from simotui import display
-from simotui.store.journal import JournalCall
-from simotui.store.restore import CAMPAIGN, campaign_dial, originate_request
-from simotui.tracking import Dial
-from simotui.ui.journaling import JournalKeeper
+from simotui.calls.journal import JournalWriter, dial_of
+from simotui.calls.states import CallState
+from simotui.store.journal import JournalEntry
 from simotui.ui.masking import follow_masking, masker
 from simotui.ui.messages import RedialWanted
-from simotui.ui.styles import disposition_style
+from simotui.ui.styles import disposition_style, state_style
 from simotui.ui.widgets.status_line import StatusLine
-
-
-def dial_of(entry: JournalCall) -> Dial | None:
-    """The dial a journal entry recorded, or None when it cannot be read back."""
-    try:
-        return campaign_dial(entry.request) if entry.mode == CAMPAIGN else originate_request(entry.request)
-    except ValueError:
-        return None
 
 
 class HistoryScreen(Screen[None]):
@@ -41,23 +32,21 @@ class HistoryScreen(Screen[None]):
         Binding("enter", "redial", "Redial", id="history.redial"),
     ]
 
-    def __init__(self, keeper: JournalKeeper, tz: tzinfo, status_line: Callable[[], StatusLine]) -> None:
+    def __init__(self, journal: JournalWriter, tz: tzinfo, status_line: Callable[[], StatusLine]) -> None:
         super().__init__()
-        self.keeper = keeper
+        self.journal = journal
         self.tz = tz
         self.status_line = status_line
-        self.entries: dict[str, JournalCall] = {}
+        self.entries: dict[str, JournalEntry] = {}
 
     def compose(self) -> ComposeResult:
-        if self.keeper.journal is None:
+        if self.journal.journal is None:
             yield Label("No journal in this session (demo or no data directory).", classes="screen-title")
         else:
-            yield Label(f"Journal: {self.keeper.journal.path}", classes="screen-title", markup=False)
+            yield Label(f"Journal: {self.journal.journal.path}", classes="screen-title", markup=False)
         yield Input(placeholder="search numbers, ids, states…", id="history-search", compact=True)
         table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="history-table")
-        table.add_columns(
-            "Requested", "Mode", "Caller → Callee", "Outcome", "State", "Disposition", "Billsec"
-        )
+        table.add_columns("Requested", "Mode", "Caller → Callee", "State", "Disposition", "Billsec", "Note")
         yield table
         yield self.status_line()
         yield Footer()
@@ -69,10 +58,10 @@ class HistoryScreen(Screen[None]):
 
     @work(exclusive=True, group="history", exit_on_error=False, description="Read the journal")
     async def _load(self, search: str) -> None:
-        entries = await asyncio.to_thread(self.keeper.history, search)
+        entries = await asyncio.to_thread(self.journal.history, search)
         self._show(entries)
 
-    def _show(self, entries: list[JournalCall]) -> None:
+    def _show(self, entries: list[JournalEntry]) -> None:
         table: DataTable[Text] = self.query_one(DataTable)
         table.clear()
         self.entries = {}
@@ -80,18 +69,21 @@ class HistoryScreen(Screen[None]):
         for entry in entries:
             key = str(entry.request_id)
             self.entries[key] = entry
-            request = entry.request.get("dial", entry.request)
+            request = entry.request.get("dial", {})
             parties = f"{request.get('caller', '?')} → {request.get('callee', '?')}"
-            outcome = entry.outcome.value + (f": {entry.error_message}" if entry.error_message else "")
             disposition = entry.disposition or display.DASH
+            try:
+                style = state_style(CallState(entry.state))
+            except ValueError:
+                style = ""
             table.add_row(
                 Text(display.gregorian(entry.requested_at, self.tz)),
                 Text(entry.mode),
                 Text(mask(parties)),
-                Text(outcome[:40]),
-                Text(entry.state or display.DASH),
+                Text(entry.state, style=style),
                 Text(disposition, style=disposition_style(disposition)),
                 Text(display.DASH if entry.billsec is None else display.duration(entry.billsec)),
+                Text(mask((entry.error_message or "")[:60])),
                 key=key,
             )
 

@@ -18,8 +18,7 @@ from textual.widgets import DataTable, Footer, Label, Static, TabbedContent, Tab
 from simotui import display
 from simotui.api.client import SimotelClient
 from simotui.api.models import CampaignReportQuery, CampaignReportRow, Cdr, CdrQuery, Page, Pagination
-from simotui.commands import campaign_report as report_export
-from simotui.commands import cdr as cdr_export
+from simotui.export import CDR_CSV_FIELDS, REPORT_CSV_FIELDS, cdr_csv_row, report_csv_row
 from simotui.ui.masking import masker
 from simotui.ui.widgets.report_browser import Column, FilterField, ReportBrowser, ReportKind, default_window
 from simotui.ui.widgets.status_line import StatusLine
@@ -70,8 +69,8 @@ def cdr_kind(client: SimotelClient, tz: tzinfo) -> ReportKind[Cdr]:
         fetch=fetch,
         key=lambda c: c.id,
         raw=lambda c: dict(c.raw),
-        csv_header=tuple(cdr_export.CSV_FIELDS),
-        csv_row=lambda c: tuple(cdr_export.csv_row(c, tz)),
+        csv_header=CDR_CSV_FIELDS,
+        csv_row=lambda c: tuple(cdr_csv_row(c, tz)),
     )
 
 
@@ -117,8 +116,8 @@ def campaign_report_kind(client: SimotelClient, tz: tzinfo) -> ReportKind[Campai
         fetch=fetch,
         key=lambda r: r.id,
         raw=lambda r: dict(r.raw),
-        csv_header=tuple(report_export.CSV_FIELDS),
-        csv_row=lambda r: tuple(report_export.csv_row(r, tz)),
+        csv_header=REPORT_CSV_FIELDS,
+        csv_row=lambda r: tuple(report_csv_row(r, tz)),
     )
 
 

@@ -15,6 +15,7 @@ from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
+from simotui.calls.dials import CallMode, Dial
 from simotui.dialing import (
     CAMPAIGN_FIELDS,
     CAMPAIGN_LABELS,
@@ -24,7 +25,6 @@ from simotui.dialing import (
     check_dial,
 )
 from simotui.directory import Directory
-from simotui.tracking import CallMode, Dial
 from simotui.ui.masking import masker
 
 PLACEHOLDERS = {

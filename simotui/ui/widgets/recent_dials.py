@@ -9,8 +9,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from simotui.calls.dials import CampaignDial, Dial
 from simotui.dialing import swapped, swapped_campaign
-from simotui.tracking import CampaignDial, Dial
 from simotui.ui.masking import masker
 
 MAX_RECENT = 50

@@ -1,4 +1,4 @@
-"""The bridge responder as the console sees it: the book of pending calls, and who to tell.
+"""A running bridge responder and who to tell about the requests it answered.
 
 The responder must listen before Simotel (or the demo's simulator) is told its URL, so it is
 started outside the app; the app attaches a listener once it runs. No Textual here.
@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from simotui.calls.bridges import BridgeBook, BridgeRequestSeen
 from simotui.errors import ConfigError
-from simotui.hooks import BridgeBook, BridgeRequestSeen, start_responder
+from simotui.listen import parse_listen
 from simotui.settings import HooksSettings
 
 Listener = Callable[[BridgeRequestSeen], None]
@@ -52,19 +53,6 @@ class BridgeLink:
         listener(seen)
 
 
-def parse_listen(text: str) -> tuple[str, int]:
-    """``HOST:PORT`` (``[::1]:PORT`` for IPv6) into its parts.
-
-    Raises:
-        ConfigError: the text is not such an address.
-    """
-    host, sep, port = text.strip().rpartition(":")
-    host = host.strip("[]")
-    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise ConfigError(f"hooks listen address must be HOST:PORT, not {text!r}")
-    return host, int(port)
-
-
 @contextmanager
 def running_bridge(hooks: HooksSettings) -> Iterator[BridgeLink]:
     """A BridgeLink whose responder listens as configured for as long as the block lasts.
@@ -75,7 +63,14 @@ def running_bridge(hooks: HooksSettings) -> Iterator[BridgeLink]:
     if hooks.listen is None:
         yield link
         return
-    host, port = parse_listen(hooks.listen)
+    # Imported here: the console imports this module, and the server (uvicorn, Starlette) only
+    # when a responder is actually started.
+    from simotui.responder.responder import start_responder
+
+    try:
+        host, port = parse_listen(hooks.listen, any_port=True)
+    except ValueError as exc:
+        raise ConfigError(f"hooks listen address: {exc}") from None
     try:
         handle = start_responder(
             link.book,

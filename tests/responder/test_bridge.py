@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from simotui.hooks import REFUSAL, BridgeBook, BridgeTarget
-from simotui.hooks.bridge import REFUSED_ALREADY_BRIDGED, REFUSED_NO_MATCH
+from simotui.calls.bridges import REFUSAL, REFUSED_ALREADY_BRIDGED, REFUSED_NO_MATCH, BridgeBook, BridgeTarget
 
 
 def request(src: str, dst: str = "bridge", unique_id: str = "1716184800.1001") -> dict[str, str]:

@@ -11,9 +11,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from simotui.hooks import BridgeBook, BridgeRequestSeen, BridgeTarget, start_responder
-from simotui.hooks.bridge import REFUSED_NO_MATCH
-from simotui.hooks.responder import REFUSED_AUTH, REFUSED_IP, REFUSED_UNREADABLE
+from simotui.calls.bridges import REFUSED_NO_MATCH, BridgeBook, BridgeRequestSeen, BridgeTarget
+from simotui.responder.responder import REFUSED_AUTH, REFUSED_IP, REFUSED_UNREADABLE, start_responder
 from simotui.secret import Secret
 
 FIELDS = {"src": "557", "dst": "bridge", "data": "", "unique_id": "1716184800.1001", "app_name": "Exten API"}

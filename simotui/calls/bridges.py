@@ -27,8 +27,9 @@ Answers (reference §5.8, §7.4)
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: The answer sent when no pending call matches (our choice: the reference is silent).
 REFUSAL: Mapping[str, str] = {"ok": "0"}
@@ -162,3 +163,21 @@ class BridgeBook:
         if not number:
             return []
         return [e for e in self._entries.values() if e.target.first_party.strip() == number]
+
+
+@dataclass(frozen=True, slots=True)
+class BridgeRequestSeen:
+    """One request the responder answered (``at`` is real epoch time).
+
+    ``call_id`` names the call that was sent on to its second party; it is ``None`` whenever
+    ``refused`` says why the request was turned down.
+    """
+
+    call_id: str | None
+    unique_id: str
+    src: str
+    dst: str
+    app_name: str
+    answer: Mapping[str, str]
+    refused: str | None
+    at: float = field(default_factory=time.time)

@@ -20,9 +20,7 @@ import hmac
 import ipaddress
 import json
 import logging
-import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -32,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from simotui.hooks.bridge import REFUSAL, BridgeBook, BridgeDecision
+from simotui.calls.bridges import REFUSAL, BridgeBook, BridgeDecision, BridgeRequestSeen
 from simotui.secret import Secret
 from simotui.serving import ThreadedServer
 
@@ -44,24 +42,6 @@ REFUSED_UNREADABLE = "request body could not be read"
 
 _METHODS = ["GET", "POST"]
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-@dataclass(frozen=True, slots=True)
-class BridgeRequestSeen:
-    """One request the responder answered (``at`` is real epoch time).
-
-    ``call_id`` names the call that was sent on to its second party; it is ``None`` whenever
-    ``refused`` says why the request was turned down.
-    """
-
-    call_id: str | None
-    unique_id: str
-    src: str
-    dst: str
-    app_name: str
-    answer: Mapping[str, str]
-    refused: str | None
-    at: float = field(default_factory=time.time)
 
 
 def _stringify(value: Any) -> str:
