@@ -49,6 +49,7 @@ from simotui.ui.screens.history import HistoryScreen
 from simotui.ui.screens.http_log import HttpLogScreen
 from simotui.ui.screens.reports import ReportsScreen
 from simotui.ui.widgets.status_line import ConnectionStatus, StatusLine
+from simotui.ui.workers import WorkerDied
 
 Clock = Callable[[], datetime]
 TERMINAL_CHECK_SECONDS = 1.0
@@ -206,10 +207,13 @@ class SimotuiApp(App[None]):
 
     @on(Worker.StateChanged)
     def _on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Nothing stops silently: a worker that died says so where the user looks, and recovers."""
-        worker = event.worker
-        if event.state is not WorkerState.ERROR:
-            return
+        if event.state is WorkerState.ERROR:
+            self.post_message(WorkerDied(event.worker))
+
+    @on(WorkerDied)
+    def _on_worker_died(self, message: WorkerDied) -> None:
+        """Nothing stops silently: say what died and why where the user looks, and recover."""
+        worker = message.worker
         error = worker.error
         what = worker.description or worker.name or "a background task"
         reason = f"{type(error).__name__}: {error}"

@@ -10,11 +10,13 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from simotui import paths
 from simotui.api import CdrQuery, Pagination, SimotelClient
 from simotui.api.dates import pbx_zone
 from simotui.export import CDR_CSV_FIELDS, to_json
-from simotui.sim import SimulatorHandle
+from simotui.sim import SimConfig, SimulatorHandle, start_simulator
 from simotui.store import Journal
 from tests.support.clock import clock_running
 
@@ -357,3 +359,74 @@ def test_config_check_without_a_file(isolated: Path) -> None:
     result = simotui("config", "check")
     assert result.returncode == 3
     assert "config init" in text(result)[1]
+
+
+def test_originate_wait_follows_a_call_whose_answer_a_gateway_lost(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A gateway answers 502 to every originate after forwarding it: the call is still followed."""
+    faulty = start_simulator(SimConfig(seed=4, speed=50, faults="originate:error5xx@after=1"))
+    try:
+        monkeypatch.setenv("SIMOTUI_TEST_SIM_PASSWORD", faulty.settings.password)
+        monkeypatch.setenv("SIMOTUI_TEST_SIM_KEY", faulty.settings.api_key)
+        (isolated / "config.toml").write_text(
+            f"""default_profile = "lossy"
+
+[profiles.lossy]
+url = "{faulty.url}"
+username = "{faulty.settings.username}"
+password = "${{SIMOTUI_TEST_SIM_PASSWORD}}"
+api_key = "${{SIMOTUI_TEST_SIM_KEY}}"
+poll_interval = 0.2
+""",
+            encoding="utf-8",
+        )
+        result = simotui(
+            "originate", "--caller", "557", "--callee", "552", "--call-limit", "10", "--wait", "--json"
+        )
+        out, err = text(result)
+        assert result.returncode == 0, err
+        outcome = json.loads(out)
+        assert outcome["state"] == "answered" and outcome["disposition"] == "ANSWERED"
+        assert outcome["placement"] == "found" and outcome["answer_lost"] is True
+        assert "502" in outcome["note"] or "503" in outcome["note"] or "504" in outcome["note"]
+        assert "MAY HAVE BEEN PLACED" in err and "NOT retried" in err
+        placed = [r for r in faulty.requests if r.path.endswith("call/originate/act")]
+        assert len(placed) == 1 and placed[0].processed  # one originate, never retried
+        assert outcome["originated_call_id"] == next(iter(faulty.pbx.originated))
+        with Journal(paths.journal_path()) as journal:
+            [entry] = journal.history()
+            assert (entry.placement, entry.state, entry.final) == ("found", "answered", True)
+    finally:
+        faulty.stop()
+
+
+def test_originate_without_wait_reports_a_lost_answer_as_unknown(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    faulty = start_simulator(SimConfig(seed=4, speed=0, faults="originate:error5xx@after=1"))
+    try:
+        monkeypatch.setenv("SIMOTUI_PASSWORD", faulty.settings.password)
+        monkeypatch.setenv("SIMOTUI_API_KEY", faulty.settings.api_key)
+        result = simotui(
+            "originate",
+            "--url",
+            faulty.url,
+            "--username",
+            "admin",
+            "--caller",
+            "557",
+            "--callee",
+            "552",
+            "--json",
+        )
+        out, err = text(result)
+        assert result.returncode == 6, err  # an answer that is not Simotel's
+        outcome = json.loads(out)
+        assert outcome["state"] == "may have been placed" and outcome["placement"] == "unknown"
+        assert "MAY HAVE BEEN PLACED" in err
+        with Journal(paths.journal_path()) as journal:
+            [entry] = journal.in_flight()  # still to be found by the next run that polls
+            assert entry.placement == "unknown"
+    finally:
+        faulty.stop()

@@ -31,6 +31,7 @@ from simotui.ui.widgets.dial_form import DialForm
 from simotui.ui.widgets.live_calls import LiveCallsPanel, call_label
 from simotui.ui.widgets.recent_dials import RecentDials
 from simotui.ui.widgets.status_line import StatusLine
+from simotui.ui.workers import ReportsDeadWorkers
 
 NO_RESPONDER = (
     "The bridge responder is not running (no hooks listen address): Simotel will ring the caller "
@@ -38,7 +39,7 @@ NO_RESPONDER = (
 )
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(ReportsDeadWorkers, Screen[None]):
     """Dial, then watch: the screen the console opens on."""
 
     BINDINGS = [

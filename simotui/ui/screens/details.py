@@ -30,9 +30,10 @@ from simotui.ui.messages import DialPrefilled, LiveCallWanted
 from simotui.ui.widgets.cdr_view import CdrView
 from simotui.ui.widgets.live_calls import call_label, state_label
 from simotui.ui.widgets.status_line import StatusLine
+from simotui.ui.workers import ReportsDeadWorkers
 
 
-class CdrDetailScreen(Screen[None]):
+class CdrDetailScreen(ReportsDeadWorkers, Screen[None]):
     """Every field of a CDR and its route steps; jump to its live row or dial from it."""
 
     BINDINGS = [

@@ -18,9 +18,10 @@ from textual.worker import Worker
 from simotui.api.models import Page, Pagination
 from simotui.errors import SimotuiError
 from simotui.export import Format, export_records
+from simotui.ui.workers import ReportsDeadWorkers
 
 
-class ExportScreen(ModalScreen[None]):
+class ExportScreen(ReportsDeadWorkers, ModalScreen[None]):
     """Pick format, scope and file; Enter exports; Esc closes (and cancels a running export)."""
 
     DEFAULT_CSS = """

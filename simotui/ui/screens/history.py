@@ -21,9 +21,10 @@ from simotui.ui.masking import follow_masking, masker
 from simotui.ui.messages import RedialWanted
 from simotui.ui.styles import disposition_style, state_style
 from simotui.ui.widgets.status_line import StatusLine
+from simotui.ui.workers import ReportsDeadWorkers
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(ReportsDeadWorkers, Screen[None]):
     """Newest first; ``/`` searches (numbers, ids, states, errors); Enter redials after confirmation."""
 
     BINDINGS = [

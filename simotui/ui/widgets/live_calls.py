@@ -30,6 +30,7 @@ from simotui.ui.clipboard import copy_text
 from simotui.ui.masking import masker
 from simotui.ui.messages import PollCycled
 from simotui.ui.styles import disposition_style, state_style
+from simotui.ui.workers import ReportsDeadWorkers
 
 COLUMNS = ("Call", "Caller → Callee", "State", "Elapsed", "Disposition", "Billsec", "Wait")
 STATE_COLUMN = 2
@@ -108,7 +109,7 @@ class RowCache:
         return rows
 
 
-class LiveCallsPanel(Widget):
+class LiveCallsPanel(ReportsDeadWorkers, Widget):
     """A table of tracked calls whose rows the tracker's poll loop updates in place."""
 
     BINDINGS = [

@@ -28,6 +28,7 @@ from simotui.errors import SimotuiError
 from simotui.ui.clipboard import copy_text
 from simotui.ui.masking import masker
 from simotui.ui.styles import disposition_style
+from simotui.ui.workers import ReportsDeadWorkers
 
 R = TypeVar("R")
 PAGE_SIZES = (10, 20, 50, 100, 200)
@@ -93,7 +94,7 @@ def parse_filter_date(text: str, tz: tzinfo) -> datetime | None:
     return moment
 
 
-class ReportBrowser(Widget, Generic[R]):
+class ReportBrowser(ReportsDeadWorkers, Widget, Generic[R]):
     """A filter bar, a page of records, and the page/sort position line."""
 
     BINDINGS = [

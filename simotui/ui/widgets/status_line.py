@@ -24,7 +24,6 @@ class ConnectionStatus:
     last_poll: datetime | None = None
     latency: float | None = None
     pending: int = 0
-    paused: bool = False
 
     def with_changes(self, **changes: object) -> ConnectionStatus:
         """A copy with some fields changed."""
@@ -40,8 +39,6 @@ def status_text(status: ConnectionStatus, tz: tzinfo) -> str:
         parts.append(f"polled {display.clock_time(status.last_poll, tz)}")
     if status.pending:
         parts.append(f"{status.pending} pending")
-    if status.paused:
-        parts.append("paused")
     if status.detail:
         parts.append(status.detail)
     return "  │  ".join(parts)
