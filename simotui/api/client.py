@@ -38,6 +38,17 @@ from simotui.secret import Secret
 
 AuthMode = Literal["basic", "key", "both"]
 API_PREFIX = "/api/v4/"
+#: The most of one answer read into memory (a page of 500 CDRs is about 0.5 MiB; downloads stream).
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+
+
+class AnswerTooLarge(Exception):
+    """An answer passed ``MAX_ANSWER_BYTES`` while being read."""
+
+    def __init__(self, status: int, size: int) -> None:
+        super().__init__(f"answer of at least {size} bytes")
+        self.status = status
+        self.size = size
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +276,15 @@ class SimotelClient:
         content = b"" if body is None else json.dumps(body, ensure_ascii=False).encode()
         started = time.perf_counter()
         try:
-            response = await self._http.request(method, path, content=content)
+            response = await self._bounded(method, path, content)
+        except AnswerTooLarge as exc:
+            # Read no further: a PBX does not send this much for one answer.
+            self._observe(method, service, exc.status, started, exc.size, "too_large")
+            raise ResponseError(
+                f"{service}: the answer is larger than {MAX_ANSWER_BYTES // (1024 * 1024)} MiB; "
+                "not a Simotel response",
+                status=exc.status,
+            ) from None
         except (httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             # No connection within the timeout: the request never left.
             error: ApiUnavailable = ApiTimeout(
@@ -296,6 +315,29 @@ class SimotelClient:
             return response
         self._observe(method, service, None, started, 0, error.code)
         raise error
+
+    async def _bounded(self, method: str, path: str, content: bytes) -> httpx.Response:
+        """One request whose answer is read into memory only up to ``MAX_ANSWER_BYTES``."""
+        request = self._http.build_request(method, path, content=content)
+        response = await self._http.send(request, stream=True)
+        try:
+            length = response.headers.get("content-length", "")
+            if length.isdigit() and int(length) > MAX_ANSWER_BYTES:
+                raise AnswerTooLarge(response.status_code, int(length))
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > MAX_ANSWER_BYTES:
+                    raise AnswerTooLarge(response.status_code, len(body))
+        finally:
+            await response.aclose()
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            content=bytes(body),
+            request=request,
+            extensions={"reason_phrase": response.reason_phrase.encode()},
+        )
 
     def _observe(
         self,

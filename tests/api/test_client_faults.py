@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import httpx
@@ -282,3 +282,32 @@ async def test_a_poll_cycle_survives_an_unreadable_cdr() -> None:
     assert len(result.rejected) == 1 and "start" in result.rejected[0].message
     assert result.requests == 1
     assert book.apply_cdrs(result.cdrs) == {"k"}
+
+
+async def test_an_answer_too_large_is_not_read_into_memory() -> None:
+    from simotui.api.client import MAX_ANSWER_BYTES
+    from simotui.errors import may_have_been_processed
+
+    served = {"bytes": 0}
+
+    async def endless() -> AsyncIterator[bytes]:
+        chunk = b"[" * 1024 * 1024
+        while served["bytes"] <= MAX_ANSWER_BYTES * 2:
+            served["bytes"] += len(chunk)
+            yield chunk
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=endless(), headers={"content-type": "application/json"})
+
+    async with mock_client(handler) as client:
+        with pytest.raises(ResponseError, match="larger than 64 MiB") as raised:
+            await client.calls.originate(OriginateRequest("557", "552", "main_routing", "557"))
+    assert served["bytes"] <= MAX_ANSWER_BYTES + 2 * 1024 * 1024  # it stopped reading
+    assert may_have_been_processed(raised.value)  # an originate's fate is then unknown
+
+
+async def test_json_nested_beyond_the_parser_is_an_unreadable_answer() -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    async with mock_client(answering(200, deep)) as client:
+        with pytest.raises(ResponseError, match="not JSON"):
+            await client.setting.ping()
