@@ -8,30 +8,48 @@ call ended unanswered, 130 interrupted. Data goes to standard output, messages t
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from simotui import __version__
-from simotui.commands import campaign_report, cdr, config_cmd, locate, originate, ping, recording
-from simotui.commands.common import (
+from simotui.commands.args import (
     ExitCode,
     UsageError,
     add_connection_options,
-    connect,
     connection_parent,
     exit_code_for,
     non_negative_float,
-    overrides_from,
 )
-from simotui.config import has_target, load_config
 from simotui.errors import ConfigError, SimotuiError
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 DEMO_PORT = 8800
 DEFAULT_POLL_INTERVAL = 3.0
-# Registered in this order, which is the order `simotui --help` lists them in.
-SUBCOMMANDS = (ping, originate, cdr, campaign_report, recording, config_cmd, locate)
+# Registered in this order, which is the order `simotui --help` lists them in. Each module is
+# imported only when its command is the one being run (or asked for help): `simotui --help`
+# must not pay for the client, the call core and the config reader.
+SUBCOMMANDS = {
+    "ping": ("simotui.commands.ping", "check that a Simotel answers and accepts the credentials"),
+    "originate": (
+        "simotui.commands.originate",
+        "dial a two-way call (caller first, then callee); --wait follows it to its end",
+    ),
+    "cdr": ("simotui.commands.cdr", "search CDRs"),
+    "campaign-report": ("simotui.commands.campaign_report", "autodialer report rows, all pages"),
+    "recording": ("simotui.commands.recording", "download a call recording by cuid or file name"),
+    "config": ("simotui.commands.config_cmd", "write an example config file, or check the config file"),
+    "locate": ("simotui.commands.locate", "print where simotui keeps its config, journal or log"),
+}
+
+
+def command_module(name: str) -> ModuleType:
+    """The module that implements a subcommand."""
+    return importlib.import_module(SUBCOMMANDS[name][0])
 
 
 def _port(text: str) -> int:
@@ -59,7 +77,7 @@ def _fault_spec(text: str) -> str:
     return text
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = ()) -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per task."""
     parser = argparse.ArgumentParser(
         prog="simotui",
@@ -92,9 +110,24 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_sim(commands)
     parent = connection_parent()
-    for module in SUBCOMMANDS:
-        module.register(commands, parent)
+    chosen = _chosen_command(argv)
+    for name, (_module, summary) in SUBCOMMANDS.items():
+        if name == chosen or chosen == "*":
+            command_module(name).register(commands, parent)
+        else:
+            commands.add_parser(name, help=summary)
     return parser
+
+
+def _chosen_command(argv: Sequence[str] | None) -> str | None:
+    """The subcommand named on the command line (``*``: all of them, when it cannot be told)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    for word in words:
+        if word in SUBCOMMANDS:
+            return word
+        if word == "sim":
+            return None
+    return None
 
 
 def _add_sim(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -168,7 +201,10 @@ def _run_sim(args: argparse.Namespace) -> int:
 
 
 def _run_console(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from simotui import paths
+    from simotui.commands.common import connect
     from simotui.httplog import HttpLog
     from simotui.listen import parse_listen
     from simotui.responder.link import running_bridge
@@ -242,6 +278,9 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return code
     if args.demo:
         return _run_console_demo(args)
+    from simotui.commands.common import overrides_from
+    from simotui.config import has_target, load_config
+
     if not has_target(load_config(), overrides_from(args), os.environ):
         parser.print_help()
         return ExitCode.USAGE
@@ -250,7 +289,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``simotui`` script; returns the process exit code."""
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return _run(parser, args)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from simotui.api.fields import RecordReader
@@ -71,18 +72,9 @@ def parse_page(kind: str, data: Any, parse: Parser[T], tz: tzinfo, *, skip_bad: 
     sorting = pagination.raw("sorting") or {}
     if not isinstance(sorting, Mapping):
         raise pagination.fail("sorting", sorting, "expected an object")
-    rejected: list[RecordParseError] = []
+    rejected: tuple[RecordParseError, ...] = ()
     if skip_bad:
-        items = reader.raw("data")
-        if items is not None and items != "" and not isinstance(items, list):
-            raise reader.fail("data", items, "expected a list of records")
-        records: list[T] = []
-        for item in items or []:
-            try:
-                records.append(parse(item, tz))
-            except RecordParseError as error:
-                rejected.append(error)
-        parsed: tuple[T, ...] = tuple(records)
+        parsed, rejected = _each_record(reader, parse, tz)
     else:
         parsed = parse_list(kind, reader.raw("data"), parse, tz)
     return Page(
@@ -91,17 +83,36 @@ def parse_page(kind: str, data: Any, parse: Parser[T], tz: tzinfo, *, skip_bad: 
         start=pagination.integer("start"),
         count=pagination.integer("count"),
         sorting={str(k): v for k, v in sorting.items() if isinstance(v, int)},
-        rejected=tuple(rejected),
+        rejected=rejected,
     )
 
 
-def parse_cursor(kind: str, data: Any, parse: Parser[T], tz: tzinfo) -> CursorPage[T]:
-    """Parse ``{last_id, data: [...]}`` of an ordered cursor."""
+def parse_cursor(
+    kind: str, data: Any, parse: Parser[T], tz: tzinfo, *, skip_bad: bool = False
+) -> CursorPage[T]:
+    """Parse ``{last_id, data: [...]}`` of an ordered cursor (``skip_bad``: as in :func:`parse_page`)."""
     reader = RecordReader(f"{kind} cursor", data, tz, "data")
-    return CursorPage(
-        records=parse_list(kind, reader.raw("data"), parse, tz),
-        last_id=reader.object_id("last_id"),
-    )
+    last_id = reader.object_id("last_id")
+    if not skip_bad:
+        return CursorPage(records=parse_list(kind, reader.raw("data"), parse, tz), last_id=last_id)
+    records, rejected = _each_record(reader, parse, tz)
+    return CursorPage(records=records, last_id=last_id, rejected=rejected)
+
+
+def _each_record(
+    reader: RecordReader, parse: Parser[T], tz: tzinfo
+) -> tuple[tuple[T, ...], tuple[RecordParseError, ...]]:
+    items = reader.raw("data")
+    if items is not None and items != "" and not isinstance(items, list):
+        raise reader.fail("data", items, "expected a list of records")
+    records: list[T] = []
+    rejected: list[RecordParseError] = []
+    for item in items or []:
+        try:
+            records.append(parse(item, tz))
+        except RecordParseError as error:
+            rejected.append(error)
+    return tuple(records), tuple(rejected)
 
 
 class _Group:
@@ -140,21 +151,30 @@ class ReportsGroup(_Group):
     ) -> Page[Cdr]:
         """``reports/cdr/search``: one page of CDRs and the total of matches."""
         body = query.to_api(self._tz, page or Pagination())
-        data = await self._client.call("reports/cdr/search", body)
-        return parse_page("Cdr", data, Cdr.from_api, self._tz, skip_bad=skip_bad)
+        return await self._client.parsed(
+            "reports/cdr/search",
+            body,
+            partial(parse_page, "Cdr", parse=Cdr.from_api, tz=self._tz, skip_bad=skip_bad),
+        )
 
     async def quick_search(
         self, query: CdrQuery, page: Pagination | None = None, *, skip_bad: bool = False
     ) -> Page[Cdr]:
         """``reports/quick/search``: the same records; by ``cuid`` alone it needs no dates."""
         body = query.to_api(self._tz, page or Pagination())
-        data = await self._client.call("reports/quick/search", body)
-        return parse_page("Cdr", data, Cdr.from_api, self._tz, skip_bad=skip_bad)
+        return await self._client.parsed(
+            "reports/quick/search",
+            body,
+            partial(parse_page, "Cdr", parse=Cdr.from_api, tz=self._tz, skip_bad=skip_bad),
+        )
 
-    async def cdr_ordered(self, after_id: str = "") -> CursorPage[Cdr]:
+    async def cdr_ordered(self, after_id: str = "", *, skip_bad: bool = False) -> CursorPage[Cdr]:
         """``reports/cdr/ordered/id``: up to 20 CDRs inserted after ``after_id`` ("" = first)."""
-        data = await self._client.call("reports/cdr/ordered/id", {"_id": after_id})
-        return parse_cursor("Cdr", data, Cdr.from_api, self._tz)
+        return await self._client.parsed(
+            "reports/cdr/ordered/id",
+            {"_id": after_id},
+            partial(parse_cursor, "Cdr", parse=Cdr.from_api, tz=self._tz, skip_bad=skip_bad),
+        )
 
     async def quick_info(self, cuid: str) -> tuple[Cdr, ...]:
         """``reports/quick/info``: the queue detail rows of one call."""
@@ -216,8 +236,10 @@ class AutodialerGroup(_Group):
     ) -> Page[CampaignReportRow]:
         """``reports/search``: one row per campaign run and number, with its tries."""
         body = query.to_api(self._tz, page or Pagination())
-        data = await self._client.call("autodialer/reports/search", body)
-        return parse_page("CampaignReportRow", data, CampaignReportRow.from_api, self._tz, skip_bad=skip_bad)
+        parse = partial(
+            parse_page, "CampaignReportRow", parse=CampaignReportRow.from_api, tz=self._tz, skip_bad=skip_bad
+        )
+        return await self._client.parsed("autodialer/reports/search", body, parse)
 
     async def ordered_reports(self, after_id: str = "") -> CursorPage[CampaignReportRow]:
         """``reports/ordered/id``: report rows inserted after ``after_id``."""

@@ -122,6 +122,8 @@ class CursorPage(Generic[T]):
 
     records: tuple[T, ...]
     last_id: str
+    rejected: tuple[RecordParseError, ...] = ()
+    """Records that could not be read (only when parsed with ``skip_bad``)."""
 
 
 @dataclass(frozen=True, slots=True)

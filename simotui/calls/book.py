@@ -26,6 +26,7 @@ from simotui.calls.model import Call, Placement, originate_epoch
 # How far an originate id's epoch may lie outside the send window: the PBX's clock is only
 # estimated, and the epoch is whole seconds.
 SEND_SLACK = timedelta(seconds=30)
+JUST_BEFORE = timedelta(microseconds=1)
 
 
 @dataclass(slots=True)
@@ -157,13 +158,21 @@ class CallBook:
                 self._set(self.calls[key].found(campaign_id=campaign.id, at=campaign.created), changed)
         return changed
 
-    def apply_coverage(self, keys: Iterable[str], until: datetime) -> set[str]:
-        """Record that complete, successful polls have looked for these calls up to ``until``."""
+    def apply_coverage(
+        self, keys: Iterable[str], until: datetime, *, short_of_deadline: bool = False
+    ) -> set[str]:
+        """Record that complete, successful polls have looked for these calls up to ``until``.
+
+        ``short_of_deadline``: the look proves absence up to just before each call's deadline at
+        most (the cursor; a call is given up on only after a search of its own).
+        """
         changed: set[str] = set()
         for key in keys:
             call = self.calls.get(key)
-            if call is not None:
-                self._set(call.covered(until), changed)
+            if call is None:
+                continue
+            limit = min(until, call.deadline - JUST_BEFORE) if short_of_deadline else until
+            self._set(call.covered(limit), changed)
         return changed
 
     def apply_bridge(self, key: str, unique_id: str, at: datetime) -> set[str]:

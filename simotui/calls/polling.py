@@ -1,15 +1,33 @@
-"""One poll cycle: a constant number of searches for every pending call, however many there are.
+"""One poll cycle: what it asks Simotel for every pending call, at a cost set by what is new.
 
-Simotel has no "active calls" endpoint and no ``originated_call_id`` filter (reference §9), so
-a cycle asks for every CDR in the one date window that covers all pending calls, one autodialer
-report search for the campaign calls, and — only while a campaign's creation answer was lost — one
-campaign search by name; matching happens locally (:mod:`simotui.calls.book`). The number of
-requests depends on how many records the PBX wrote in those windows, never on how many calls are
-tracked.
+Simotel has no "active calls" endpoint and no ``originated_call_id`` filter (reference §9): CDRs
+are found by reading what the PBX wrote and matching locally (:mod:`simotui.calls.book`).
 
-A plan records the PBX time it was made at (``as_of``): a complete, successful cycle proves
-that whatever its calls wait for had not reached the reports by then. That, and nothing else,
-moves their deadlines forward.
+**CDRs: a window, then the cursor.** A call nobody has looked for yet is looked for with one CDR
+search over the date window that covers it (and every other such call). From then on, each cycle
+reads only the CDRs *inserted* since the last cycle, through the ordered cursor
+``reports/cdr/ordered/id`` (§1.7, "the right tool for tailing new CDRs"), starting from an
+ObjectId made of the last cycle's time minus ``CURSOR_OVERLAP``. So a cycle costs what the PBX
+wrote since the last one — one request on a quiet PBX — however many calls are tracked and
+however many of their CDRs already arrived.
+
+Where a real PBX's order could make that unsafe: ObjectIds start with their second of insertion
+and are generated where the row is written; rows from different writers in the same second can
+arrive slightly out of order. The cursor therefore re-reads ``CURSOR_OVERLAP`` (5 s) of inserts
+every cycle, and nothing is concluded from the cursor alone: a call is given up on ("no CDR",
+"no trace") only after a search of its own — by its parties, over its whole window — found
+nothing. The cursor's coverage stops just short of a call's deadline for that reason.
+
+**Reports and campaigns.** Autodialer report rows are updated in place (a retry rewrites its
+row), which a cursor by ``_id`` would not see again, so campaign calls keep one report search
+over their window; a campaign whose creation answer was lost is looked for by name.
+
+**Old calls** (requested over ``RECENT`` ago: restored after a long stop) get searches of their
+own by caller and callee, a few a cycle, instead of a window over hours of other calls.
+
+A plan records the PBX time it was made at (``as_of``): a complete, successful cycle proves that
+whatever its calls wait for had not reached the reports by then. That, and nothing else, moves
+their deadlines forward.
 """
 
 from __future__ import annotations
@@ -28,6 +46,7 @@ from simotui.api.models import (
     CampaignReportRow,
     Cdr,
     CdrQuery,
+    CursorPage,
     Page,
     Pagination,
 )
@@ -41,6 +60,9 @@ T = TypeVar("T")
 # A hard stop per search: a window this full means something is wrong; a truncated cycle still
 # matches what it fetched, but proves nothing about what it did not.
 MAX_PAGES_PER_CYCLE = 40
+MAX_CURSOR_PAGES = 100
+# The ordered cursor's documented page (reference §1.7): a shorter page is its end.
+CURSOR_PAGE = 20
 # Ascending start time keeps the offsets of already-seen rows stable while new calls end.
 OLDEST_FIRST = {"starttime": 1}
 # Autodialer report rows are dated by their first dial; the same reasoning applies.
@@ -49,9 +71,16 @@ CAMPAIGNS_NEWEST_FIRST = {"date": -1}
 # Searches look this far around the calls they cover: a CDR's start can precede the originate
 # id's epoch by a second, and our estimate of the PBX's clock can be off.
 WINDOW_MARGIN = timedelta(minutes=2)
+# Inserts the cursor reads again each cycle, for rows whose ObjectId came a little out of order.
+CURSOR_OVERLAP = timedelta(seconds=5)
 # Calls requested longer ago than this are looked for one by one (see plan_cycle).
 RECENT = timedelta(hours=1)
 TARGETS_PER_CYCLE = 8
+
+
+def object_id_at(moment: datetime) -> str:
+    """The smallest ObjectId of a second: the cursor's starting point for rows inserted since then."""
+    return f"{max(int(moment.timestamp()), 0):08x}" + "0" * 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +93,7 @@ class Window:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """A search for one old call by its parties: a window of its own keeps the shared one short."""
+    """A search for one call by its parties: an old call, or one about to be given up on."""
 
     key: str
     caller: str
@@ -77,47 +106,68 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class PollPlan:
-    """What one cycle will ask for, and which calls it covers when it all succeeds."""
+    """What one cycle will ask for, and which calls it covers when it all succeeds.
+
+    ``keys`` are covered up to ``as_of``; ``tailed`` only by the cursor, so up to just before
+    their deadline (see the module docstring).
+    """
 
     as_of: datetime
     cdr_window: Window | None = None
+    cursor_from: datetime | None = None
     report_window: Window | None = None
     campaign_names: frozenset[str] = frozenset()
     targets: tuple[Target, ...] = ()
     keys: frozenset[str] = frozenset()
+    tailed: frozenset[str] = frozenset()
 
     @property
     def is_empty(self) -> bool:
         """Whether there is nothing to ask the server."""
-        return not self.keys
+        return not (self.keys or self.tailed)
 
 
-def plan_cycle(book: CallBook, now: datetime) -> PollPlan:
+def plan_cycle(
+    book: CallBook, now: datetime, tail: datetime | None = None, *, prefer_window: bool = False
+) -> PollPlan:
     """The searches that cover every call still waiting for something.
 
-    Calls requested within ``RECENT`` share one CDR window and one report window. An older call
-    (restored after a long stop, or followed for an hour) would stretch those windows over hours
-    of other people's calls, so it gets a search of its own by caller and callee instead — at
-    most ``TARGETS_PER_CYCLE`` a cycle, those looked for longest ago first.
+    Args:
+        book: the calls.
+        now: the PBX's time.
+        tail: the PBX time up to which the CDR cursor has read (None: it has not started).
+        prefer_window: the window would cost fewer requests than the cursor (a burst of hang-ups:
+            the cursor reads 20 rows a request, a window search 500).
     """
-    cdr_starts: list[datetime] = []
+    window_starts: list[datetime] = []
     report_starts: list[datetime] = []
-    keys: set[str] = set()
-    old: list[Call] = []
+    full: set[str] = set()
+    tailed: set[str] = set()
+    searched: list[Call] = []
     for call in book:
         if not call.wants_polling:
             continue
         if call.requested_at < now - RECENT and (call.wants_cdrs or call.wants_reports):
-            old.append(call)
+            searched.append(call)
             continue
-        if call.wants_cdrs:
-            cdr_starts.append(call.requested_at)
         if call.wants_reports:
             report_starts.append(call.requested_at)
-        keys.add(call.key)
-    old.sort(key=lambda c: (c.covered_until or c.requested_at, c.key))
+        if not call.wants_cdrs:
+            full.add(call.key)
+            continue
+        if tail is None or call.covered_until is None or prefer_window:
+            window_starts.append(call.requested_at)  # never looked for (or cheaper so): the window
+            full.add(call.key)
+        elif call.deadline <= now:
+            searched.append(call)  # its last look: a search of its own, not the cursor
+        elif call.covered_until < tail - CURSOR_OVERLAP:
+            window_starts.append(call.requested_at)  # fell behind the cursor (a failed cycle)
+            full.add(call.key)
+        else:
+            tailed.add(call.key)
+    searched.sort(key=lambda c: (c.covered_until or c.requested_at, c.key))
     targets = []
-    for call in old[:TARGETS_PER_CYCLE]:
+    for call in searched[:TARGETS_PER_CYCLE]:
         end = min(now, call.deadline) + WINDOW_MARGIN
         window = Window(call.requested_at - WINDOW_MARGIN, end)
         targets.append(
@@ -131,15 +181,23 @@ def plan_cycle(book: CallBook, now: datetime) -> PollPlan:
                 window,
             )
         )
-        keys.add(call.key)
+        full.add(call.key)
+    for call in searched[TARGETS_PER_CYCLE:]:
+        if call.requested_at >= now - RECENT:
+            tailed.add(call.key)  # its own search comes in a later cycle; the cursor meanwhile
+    cursor_from = None
+    if tail is not None and tailed:
+        cursor_from = tail - CURSOR_OVERLAP
     names = frozenset(c.campaign_name for c in book if c.wants_campaign_search)
     return PollPlan(
         as_of=now,
-        cdr_window=_window(cdr_starts, now),
+        cdr_window=_window(window_starts, now),
+        cursor_from=cursor_from,
         report_window=_window(report_starts, now),
         campaign_names=names,
         targets=tuple(targets),
-        keys=frozenset(keys),
+        keys=frozenset(full),
+        tailed=frozenset(tailed),
     )
 
 
@@ -163,6 +221,12 @@ class PollResult:
     """A search hit the page limit: what it fetched is matched, but it proves no absence."""
     rejected: tuple[RecordParseError, ...] = ()
     """Records the server sent that could not be read; they were skipped, not guessed at."""
+    cdrs_read: bool = False
+    """The CDR searches of the plan (window and cursor) were all read to their end."""
+    window_rows: int | None = None
+    """How many CDRs the window search matched (its ``total``), when there was one."""
+    cursor_requests: int | None = None
+    """How many requests the cursor took, when it ran."""
 
 
 @dataclass(slots=True)
@@ -171,6 +235,12 @@ class _Pages(Generic[T]):
     rejected: list[RecordParseError] = field(default_factory=list)
     requests: int = 0
     truncated: bool = False
+
+    def take(self, other: _Pages[T]) -> None:
+        self.rows.extend(other.rows)
+        self.rejected.extend(other.rejected)
+        self.requests += other.requests
+        self.truncated = self.truncated or other.truncated
 
 
 async def every_page(
@@ -192,6 +262,42 @@ async def every_page(
             return pages
 
 
+async def every_insert(fetch: Callable[[str], Awaitable[CursorPage[T]]], since: datetime) -> _Pages[T]:
+    """Every record inserted since a moment, through an ordered cursor, until a short page."""
+    pages: _Pages[T] = _Pages()
+    after = object_id_at(since)
+    while True:
+        page = await fetch(after)
+        pages.requests += 1
+        pages.rows.extend(page.records)
+        pages.rejected.extend(page.rejected)
+        read = len(page.records) + len(page.rejected)
+        if read < CURSOR_PAGE or not page.last_id or page.last_id == after:
+            return pages
+        if pages.requests >= MAX_CURSOR_PAGES:
+            pages.truncated = True
+            return pages
+        after = page.last_id
+
+
+async def _cdr_page(client: SimotelClient, query: CdrQuery, page: Pagination) -> Page[Cdr]:
+    return await client.reports.cdr_search(query, page, skip_bad=True)
+
+
+async def _cdr_inserts(client: SimotelClient, after: str) -> CursorPage[Cdr]:
+    return await client.reports.cdr_ordered(after, skip_bad=True)
+
+
+async def _report_page(
+    client: SimotelClient, query: CampaignReportQuery, page: Pagination
+) -> Page[CampaignReportRow]:
+    return await client.autodialer.search_reports(query, page, skip_bad=True)
+
+
+async def _campaign_page(client: SimotelClient, page: Pagination) -> Page[Campaign]:
+    return await client.autodialer.search_campaigns(CAMPAIGN_PREFIX, page=page, skip_bad=True)
+
+
 async def fetch_cycle(client: SimotelClient, plan: PollPlan, page_size: int) -> PollResult:
     """Run the searches of a plan (no request at all when it is empty).
 
@@ -199,30 +305,25 @@ async def fetch_cycle(client: SimotelClient, plan: PollPlan, page_size: int) -> 
         SimotuiError: a search failed; nothing of the cycle is kept.
     """
     started = time.perf_counter()
-    requests = 0
-    truncated = False
-    rejected: list[RecordParseError] = []
-    cdrs: list[Cdr] = []
-    reports: list[CampaignReportRow] = []
-    campaigns: list[Campaign] = []
+    cdrs: _Pages[Cdr] = _Pages()
+    reports: _Pages[CampaignReportRow] = _Pages()
+    campaigns: _Pages[Campaign] = _Pages()
+    window_rows = cursor_requests = None
     if plan.cdr_window is not None:
         query = CdrQuery(date_from=plan.cdr_window.start, date_to=plan.cdr_window.end)
-        cdr_pages = await every_page(
-            lambda page: client.reports.cdr_search(query, page, skip_bad=True), page_size, OLDEST_FIRST
-        )
-        cdrs, requests, truncated = list(cdr_pages.rows), cdr_pages.requests, cdr_pages.truncated
-        rejected.extend(cdr_pages.rejected)
+        window = await every_page(partial(_cdr_page, client, query), page_size, OLDEST_FIRST)
+        window_rows = len(window.rows) + len(window.rejected)
+        cdrs.take(window)
+    if plan.cursor_from is not None:
+        inserts = await every_insert(partial(_cdr_inserts, client), plan.cursor_from)
+        cursor_requests = inserts.requests
+        cdrs.take(inserts)
+    cdrs_read = not cdrs.truncated
     if plan.report_window is not None:
         report_query = CampaignReportQuery(date_from=plan.report_window.start, date_to=plan.report_window.end)
-        report_pages = await every_page(
-            lambda page: client.autodialer.search_reports(report_query, page, skip_bad=True),
-            page_size,
-            REPORTS_OLDEST_FIRST,
+        reports.take(
+            await every_page(partial(_report_page, client, report_query), page_size, REPORTS_OLDEST_FIRST)
         )
-        reports = list(report_pages.rows)
-        requests += report_pages.requests
-        truncated = truncated or report_pages.truncated
-        rejected.extend(report_pages.rejected)
     for target in plan.targets:
         if target.cdrs:
             by_parties = CdrQuery(
@@ -232,11 +333,7 @@ async def fetch_cycle(client: SimotelClient, plan: PollPlan, page_size: int) -> 
                 dst=target.callee,
                 alike=False,
             )
-            pages = await every_page(partial(_cdr_page, client, by_parties), page_size, OLDEST_FIRST)
-            cdrs.extend(pages.rows)
-            requests += pages.requests
-            truncated = truncated or pages.truncated
-            rejected.extend(pages.rejected)
+            cdrs.take(await every_page(partial(_cdr_page, client, by_parties), page_size, OLDEST_FIRST))
         if target.reports:
             by_number = CampaignReportQuery(
                 campaign_id=target.campaign_id,
@@ -245,38 +342,23 @@ async def fetch_cycle(client: SimotelClient, plan: PollPlan, page_size: int) -> 
                 date_to=target.window.end,
                 alike=False,
             )
-            rows = await every_page(partial(_report_page, client, by_number), page_size, REPORTS_OLDEST_FIRST)
-            reports.extend(rows.rows)
-            requests += rows.requests
-            truncated = truncated or rows.truncated
-            rejected.extend(rows.rejected)
+            reports.take(
+                await every_page(partial(_report_page, client, by_number), page_size, REPORTS_OLDEST_FIRST)
+            )
     if plan.campaign_names:
-        campaign_pages = await every_page(
-            lambda page: client.autodialer.search_campaigns(CAMPAIGN_PREFIX, page=page, skip_bad=True),
-            page_size,
-            CAMPAIGNS_NEWEST_FIRST,
-        )
-        campaigns = [c for c in campaign_pages.rows if c.name in plan.campaign_names]
-        requests += campaign_pages.requests
-        truncated = truncated or campaign_pages.truncated
-        rejected.extend(campaign_pages.rejected)
+        found = await every_page(partial(_campaign_page, client), page_size, CAMPAIGNS_NEWEST_FIRST)
+        found.rows = [c for c in found.rows if c.name in plan.campaign_names]
+        campaigns.take(found)
     return PollResult(
         plan=plan,
-        cdrs=tuple(cdrs),
-        reports=tuple(reports),
-        campaigns=tuple(campaigns),
-        requests=requests,
+        cdrs=tuple(cdrs.rows),
+        reports=tuple(reports.rows),
+        campaigns=tuple(campaigns.rows),
+        requests=cdrs.requests + reports.requests + campaigns.requests,
         latency=time.perf_counter() - started,
-        truncated=truncated,
-        rejected=tuple(rejected),
+        truncated=cdrs.truncated or reports.truncated or campaigns.truncated,
+        rejected=tuple(cdrs.rejected + reports.rejected + campaigns.rejected),
+        cdrs_read=cdrs_read,
+        window_rows=window_rows,
+        cursor_requests=cursor_requests,
     )
-
-
-async def _cdr_page(client: SimotelClient, query: CdrQuery, page: Pagination) -> Page[Cdr]:
-    return await client.reports.cdr_search(query, page, skip_bad=True)
-
-
-async def _report_page(
-    client: SimotelClient, query: CampaignReportQuery, page: Pagination
-) -> Page[CampaignReportRow]:
-    return await client.autodialer.search_reports(query, page, skip_bad=True)

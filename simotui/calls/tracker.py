@@ -23,7 +23,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
@@ -118,6 +118,10 @@ class CallTracker:
     _confirmed: dict[str, Proposal] = field(default_factory=dict)
     _sent: set[str] = field(default_factory=set)
     counts: _Counts = field(default_factory=_Counts)
+    tail: datetime | None = None
+    """The PBX time up to which the CDR cursor has read every insert (see :mod:`simotui.calls.polling`)."""
+    _window_rows: int | None = None
+    _cursor_requests: int | None = None
 
     @property
     def calls(self) -> Mapping[str, Call]:
@@ -304,19 +308,37 @@ class CallTracker:
         Raises:
             SimotuiError: a search failed; nothing changed (no deadline passes on a failed poll).
         """
-        plan = plan_cycle(self.book, self.clock())
+        plan = plan_cycle(self.book, self.clock(), self.tail, prefer_window=self._window_is_cheaper())
         result = await fetch_cycle(self.client, plan, self.page_size)
         return result, self.apply_poll(result)
+
+    def _window_is_cheaper(self) -> bool:
+        # Both estimates come from the last time each ran: the window holds about as many rows as
+        # it did, and the cursor reads about as many inserts a cycle as it did.
+        if self._cursor_requests is None or self._window_rows is None:
+            return False
+        window_requests = self._window_rows // self.page_size + 1
+        return window_requests < self._cursor_requests
 
     def apply_poll(self, result: PollResult) -> set[str]:
         """Match a cycle's records to calls; a complete cycle moves its calls' deadlines forward."""
         self.counts.cycles += 1
-        now = result.plan.as_of
+        plan = result.plan
+        now = plan.as_of
         changed = self.book.apply_campaigns(result.campaigns)
         changed |= self.book.apply_reports(result.reports, now)
         changed |= self.book.apply_cdrs(result.cdrs)
         if not result.truncated:
-            changed |= self.book.apply_coverage(result.plan.keys, now)
+            changed |= self.book.apply_coverage(plan.keys, now)
+        if result.window_rows is not None:
+            self._window_rows = result.window_rows
+        if result.cursor_requests is not None:
+            self._cursor_requests = result.cursor_requests
+        if result.cdrs_read:
+            # The cursor alone proves nothing final: its coverage stops just short of a deadline.
+            changed |= self.book.apply_coverage(plan.tailed, now, short_of_deadline=True)
+            if plan.cdr_window is not None or plan.cursor_from is not None:
+                self.tail = now
         return self._changed(changed)
 
     # -- evidence from elsewhere ------------------------------------------------------------------

@@ -8,17 +8,8 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime, tzinfo
 
 from simotui.api.models import CampaignReportQuery, CampaignReportRow, Page, Pagination
-from simotui.commands.cdr import WHEN_HELP
-from simotui.commands.common import (
-    Connection,
-    ExitCode,
-    add_format_options,
-    connect,
-    parse_moment,
-    positive_int,
-    print_pages,
-    say,
-)
+from simotui.commands.args import WHEN_HELP, ExitCode, add_format_options, positive_int
+from simotui.commands.common import Connection, connect, parse_moment, print_pages, say
 from simotui.export import REPORT_CSV_FIELDS, each_page, report_csv_row
 
 # Report rows carry their dial time in ``date``.

@@ -8,19 +8,9 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime, tzinfo
 
 from simotui.api.models import Cdr, CdrQuery, Page, Pagination
-from simotui.commands.common import (
-    Connection,
-    ExitCode,
-    add_format_options,
-    connect,
-    parse_moment,
-    positive_int,
-    print_pages,
-    say,
-)
+from simotui.commands.args import WHEN_HELP, ExitCode, add_format_options, positive_int
+from simotui.commands.common import Connection, connect, parse_moment, print_pages, say
 from simotui.export import CDR_CSV_FIELDS, cdr_csv_row, each_page
-
-WHEN_HELP = "today, yesterday, now, YYYY-MM-DD or 'YYYY-MM-DD HH:MM', in the PBX's time zone"
 
 # Oldest first keeps the offsets of rows already printed stable while new calls end.
 OLDEST_FIRST = {"starttime": 1}

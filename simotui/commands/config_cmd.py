@@ -8,7 +8,7 @@ import os
 
 from simotui import paths
 from simotui.api.client import SimotelClient
-from simotui.commands.common import ExitCode, exit_code_for
+from simotui.commands.args import ExitCode, exit_code_for
 from simotui.config import (
     ENV_API_KEY,
     ENV_AUTH,

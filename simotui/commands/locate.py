@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from simotui import paths
-from simotui.commands.common import ExitCode
+from simotui.commands.args import ExitCode
 
 LOCATIONS = {"config": paths.config_file, "journal": paths.journal_path, "log": paths.log_file}
 

@@ -25,7 +25,8 @@ from simotui.calls.model import Call
 from simotui.calls.poller import PollLoop
 from simotui.calls.states import CallState
 from simotui.calls.tracker import CallTracker
-from simotui.commands.common import Connection, ExitCode, UsageError, connect, say
+from simotui.commands.args import ExitCode, UsageError
+from simotui.commands.common import Connection, connect, say
 from simotui.dialing import check_dial, default_values
 from simotui.errors import ApiUnavailable, SimotuiError
 from simotui.export import cell, to_json

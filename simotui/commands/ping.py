@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from simotui.commands.common import ExitCode, connect
+from simotui.commands.args import ExitCode
+from simotui.commands.common import connect
 from simotui.export import to_json
 
 

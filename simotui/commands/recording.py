@@ -12,7 +12,8 @@ from pathlib import Path
 
 from simotui.api.client import SimotelClient
 from simotui.api.models import CdrQuery, Pagination
-from simotui.commands.common import Connection, ExitCode, connect, say
+from simotui.commands.args import ExitCode
+from simotui.commands.common import Connection, connect, say
 from simotui.errors import ApiError, SimotuiError
 
 # Asterisk unique ids look like ``1795358875.322``; recording names carry a date and an extension.

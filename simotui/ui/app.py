@@ -44,10 +44,6 @@ from simotui.ui.messages import (
     RedialWanted,
 )
 from simotui.ui.screens.dashboard import DashboardScreen
-from simotui.ui.screens.details import CdrDetailScreen
-from simotui.ui.screens.history import HistoryScreen
-from simotui.ui.screens.http_log import HttpLogScreen
-from simotui.ui.screens.reports import ReportsScreen
 from simotui.ui.widgets.status_line import ConnectionStatus, StatusLine
 from simotui.ui.workers import WorkerDied
 
@@ -113,6 +109,8 @@ class SimotuiApp(App[None]):
         self.mask_changed: Signal[bool] = Signal(self, "mask-changed")
         self.settings = settings
         self.client = client
+        # Pages of hundreds of CDRs are read on a worker thread, not on the loop that takes keys.
+        client.offload = True
         self.bridge = bridge or BridgeLink()
         self.tz = pbx_zone(settings.pbx_timezone)
         self.tracker = CallTracker(
@@ -256,6 +254,9 @@ class SimotuiApp(App[None]):
         self.exit()
 
     def action_show_history(self) -> None:
+        # Screens the first frame does not need are imported when first opened.
+        from simotui.ui.screens.history import HistoryScreen
+
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen(self.tracker.journal, self.tz, self.new_status_line))
 
@@ -271,6 +272,8 @@ class SimotuiApp(App[None]):
         self.notify("Phone numbers masked" if self.mask_numbers else "Phone numbers shown", timeout=2)
 
     def action_show_http_log(self) -> None:
+        from simotui.ui.screens.http_log import HttpLogScreen
+
         if not isinstance(self.screen, HttpLogScreen):
             self.push_screen(HttpLogScreen(self.http_log, self.tz, self.new_status_line))
 
@@ -321,12 +324,16 @@ class SimotuiApp(App[None]):
 
     def open_cdr(self, cdr: Cdr) -> None:
         """Show one CDR's detail."""
+        from simotui.ui.screens import details
+
         tracked = bool(cdr.originated_call_id and self.tracker.book.by_call_id(cdr.originated_call_id))
         self.push_screen(
-            CdrDetailScreen(cdr, self.tz, self.new_status_line, tracked=tracked, client=self.client)
+            details.CdrDetailScreen(cdr, self.tz, self.new_status_line, tracked=tracked, client=self.client)
         )
 
     def action_show_reports(self) -> None:
+        from simotui.ui.screens.reports import ReportsScreen
+
         if isinstance(self.screen, ReportsScreen):
             return
         self.push_screen(ReportsScreen(self.client, self.tz, self.clock, self.new_status_line, self.open_cdr))

@@ -123,3 +123,79 @@ async def test_a_truncated_cycle_proves_nothing(monkeypatch: pytest.MonkeyPatch)
         assert tracker.calls["x"].covered_until is None
     finally:
         await pbx.client.aclose()
+
+
+def requests_to(pbx_requests: object, suffix: str) -> int:
+    return sum(1 for r in pbx_requests if r.path.endswith(suffix))  # type: ignore[attr-defined]
+
+
+async def test_after_one_window_search_a_cycle_reads_only_what_was_inserted_since() -> None:
+    pbx = frozen_pbx()
+    tracker = CallTracker(pbx.client, clock=pbx.now, tz=TEHRAN)
+    try:
+        # 40 calls end (40 CDRs in the window), one keeps talking and keeps the polls going.
+        for i in range(40):
+            caller = ("553", "554", "555", "101", "102")[i % 5]
+            await pbx.client.calls.originate(
+                OriginateRequest(caller, "552", "main_routing", caller, call_limit=5)
+            )
+        # It rings for five minutes: no CDR for a long while, so the polls go on.
+        ringing = OriginateRequest(
+            "09121234500", "552", "main_routing", "557", "Center", timeout=300, call_limit=30
+        )
+        talker = tracker.confirm(tracker.propose(ringing))
+        assert talker is not None
+        await tracker.send(talker.key)
+        pbx.advance(40)  # the short calls have all ended
+        first, _ = await tracker.poll()
+        assert first.plan.cdr_window is not None and first.plan.cursor_from is None
+        assert len(first.cdrs) >= 40 and tracker.tail == first.plan.as_of
+        for _ in range(10):
+            pbx.advance(3)
+            later_cycle, _ = await tracker.poll()
+            assert later_cycle.plan.cdr_window is None and later_cycle.plan.cursor_from is not None
+            assert later_cycle.requests == 1 and not later_cycle.cdrs  # nothing new was inserted
+        # A CDR inserted now is read through the cursor.
+        await pbx.client.calls.originate(OriginateRequest("103", "552", "main_routing", "103", call_limit=5))
+        pbx.advance(20)
+        newest, _ = await tracker.poll()
+        assert newest.requests == 1 and [c.src for c in newest.cdrs] == ["103"]
+    finally:
+        await pbx.client.aclose()
+
+
+async def test_a_call_is_given_up_on_only_after_a_search_of_its_own() -> None:
+    pbx = frozen_pbx()
+    tracker = CallTracker(pbx.client, clock=pbx.now, tz=TEHRAN)
+    dial = OriginateRequest("09121234500", "552", "main_routing", "557", "Center", timeout=30, call_limit=30)
+    try:
+        call = tracker.confirm(tracker.propose(dial))
+        assert call is not None
+        await tracker.send(call.key)
+        await tracker.poll()  # the window
+        pbx.advance(40)
+        await tracker.poll()  # the cursor: past the ring, still looked for
+        assert tracker.calls[call.key].state is CallState.NO_CDR_YET
+        pbx.advance(200)
+        cursor_only, _ = await tracker.poll()
+        assert cursor_only.plan.targets and cursor_only.plan.targets[0].key == call.key
+        assert tracker.calls[call.key].state is CallState.NO_CDR
+        searches = [r for r in pbx.gateway.forwarded if r.endswith("reports/cdr/search")]
+        assert len(searches) == 2  # the first window, and the call's own last look
+    finally:
+        await pbx.client.aclose()
+
+
+def test_the_cursor_starts_from_an_object_id_of_the_last_cycle_minus_the_overlap() -> None:
+    from simotui.calls.polling import CURSOR_OVERLAP, object_id_at
+
+    call = placed("a").covered(later(10))
+    book = CallBook()
+    book.add(call)
+    plan = plan_cycle(book, later(13), tail=later(10))
+    assert plan.cursor_from == later(10) - CURSOR_OVERLAP and plan.cdr_window is None
+    assert plan.tailed == {"a"} and not plan.keys
+    assert object_id_at(later(5)) == f"{int(later(5).timestamp()):08x}0000000000000000"
+    # A call that was never looked for goes to the window, whatever the cursor.
+    book.add(placed("b", at=later(12)))
+    assert plan_cycle(book, later(13), tail=later(10)).keys == {"b"}

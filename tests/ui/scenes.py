@@ -30,6 +30,7 @@ from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.screens.details import CdrDetailScreen
 from simotui.ui.screens.reports import ReportsScreen
 from simotui.ui.widgets.dial_form import DialForm
+from simotui.ui.widgets.live_table import LiveTable
 from simotui.ui.widgets.report_browser import ReportBrowser
 
 # 2026-11-22 13:30:00 in Tehran.
@@ -129,7 +130,7 @@ async def live_panel_mixed_states(pilot: Pilot[None], scene: Scene) -> None:
     await dial(pilot, scene, "09121234500", "553", trunk_name="Center")
     scene.pbx.advance(200)
     await dial(pilot, scene, "554", "555")
-    scene.app.screen.query_one("#live-table", DataTable).focus()
+    scene.app.screen.query_one("#live-table", LiveTable).focus()
     await pilot.press("space")
     await wait_for(pilot, lambda: sum(c.state.is_final for c in scene.app.tracker.calls.values()) == 4)
     await settle(pilot, scene)
@@ -164,7 +165,7 @@ async def direct_and_campaign_calls(pilot: Pilot[None], scene: Scene) -> None:
     await asyncio.to_thread(pbx.run_component_calls)
     pbx.advance(300)
     await campaign_dial(pilot, scene, "558", "560")
-    scene.app.screen.query_one("#live-table", DataTable).focus()
+    scene.app.screen.query_one("#live-table", LiveTable).focus()
     await pilot.press("space")
     await wait_for(pilot, lambda: sum(c.state.is_final for c in scene.app.tracker.calls.values()) == 4)
     await wait_for(pilot, lambda: all(c.cleanup != CLEANUP_PENDING for c in scene.app.tracker.calls.values()))

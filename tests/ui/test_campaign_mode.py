@@ -23,6 +23,7 @@ from simotui.sim import SimConfig, SimulatorHandle, start_simulator
 from simotui.ui.app import make_app
 from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.screens.details import CallDetailScreen
+from simotui.ui.widgets.live_table import LiveTable
 
 from .helpers import advance_until, settings_for, sim_clock, wait_until
 
@@ -94,7 +95,7 @@ async def test_first_party_answers_second_party_bridged_with_its_cdr(rig: Rig) -
         await advance_until(
             pilot, rig.sim, lambda: only_call(app).state is CallState.BRIDGED, step=1, what="bridged"
         )
-        table = app.screen.query_one("#live-table", DataTable)
+        table = app.screen.query_one("#live-table", LiveTable)
         await wait_until(pilot, lambda: str(table.get_row(call.key)[2]) == "bridged")
         await advance_until(pilot, rig.sim, lambda: only_call(app).state.is_final, what="bridged CDR")
         done = only_call(app)
@@ -127,7 +128,7 @@ async def test_first_party_never_answers_says_so_with_tries_and_cause(rig: Rig) 
         assert call.report is not None and len(call.report.tries) == 2
         assert call.report.tries[0].cause == 16 and call.report.tries[0].cause_text == "Normal Clearing"
         assert call.bridge_unique_id is None
-        table = app.screen.query_one("#live-table", DataTable)
+        table = app.screen.query_one("#live-table", LiveTable)
         await wait_until(pilot, lambda: str(table.get_row(call.key)[2]) == "1st: no answer")
         table.focus()
         hint = lambda: str(app.screen.query_one("#live-hint", Static).render())  # noqa: E731
@@ -165,7 +166,7 @@ async def test_responder_down_ends_not_bridged_not_pending_forever() -> None:
             assert call.state is CallState.NOT_BRIDGED
             assert call.first_party == Disposition.ANSWERED and call.bridge_unique_id is None
             assert not call.legs
-            app.screen.query_one("#live-table", DataTable).focus()
+            app.screen.query_one("#live-table", LiveTable).focus()
             hint = lambda: str(app.screen.query_one("#live-hint", Static).render())  # noqa: E731
             await wait_until(pilot, lambda: "no second leg was recorded" in hint())
     finally:
@@ -205,11 +206,11 @@ async def test_failed_removal_is_shown_not_forgotten(rig: Rig) -> None:
             )
             call = only_call(app)
             assert "Access denied" in call.cleanup
-            table = app.screen.query_one("#live-table", DataTable)
+            table = app.screen.query_one("#live-table", LiveTable)
             await wait_until(pilot, lambda: str(table.get_row(call.key)[2]).endswith("⚠"))
         finally:
             rig.sim.settings.denied_services.discard("autodialer/campaigns/remove")
         # x tries again, and now it works.
-        app.screen.query_one("#live-table", DataTable).focus()
+        app.screen.query_one("#live-table", LiveTable).focus()
         await pilot.press("x")
         await wait_until(pilot, lambda: only_call(app).cleanup == "campaign removed", what="retried removal")

@@ -14,6 +14,7 @@ from simotui.sim import SimConfig, SimulatorHandle, start_simulator
 from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.screens.details import CallDetailScreen, CdrDetailScreen
 from simotui.ui.screens.reports import ReportsScreen
+from simotui.ui.widgets.live_table import LiveTable
 from simotui.ui.widgets.report_browser import ReportBrowser
 from simotui.ui.widgets.status_line import StatusLine
 
@@ -62,7 +63,7 @@ async def test_dial_with_keys_reaches_answered_with_billsec(sim: SimulatorHandle
         done = app.tracker.calls[call.key]
         assert done.state is CallState.ANSWERED and done.disposition == Disposition.ANSWERED
         assert done.main_leg is not None and done.main_leg.billsec > 0
-        table = app.screen.query_one("#live-table", DataTable)
+        table = app.screen.query_one("#live-table", LiveTable)
         await wait_until(pilot, lambda: str(table.get_row(call.key)[2]) == "answered", what="the row")
         row = [str(cell) for cell in table.get_row(call.key)]
         assert row[0] == done.call_id.removeprefix("orig.call.") and row[4] == "ANSWERED" and row[5] != "—"
@@ -192,7 +193,7 @@ async def test_first_party_never_answers_becomes_no_cdr_with_explanation(sim: Si
         await advance_until(
             pilot, sim, lambda: app.tracker.calls[call.key].state is CallState.NO_CDR, what="no CDR"
         )
-        table = app.screen.query_one("#live-table", DataTable)
+        table = app.screen.query_one("#live-table", LiveTable)
         await wait_until(pilot, lambda: str(table.get_row(call.key)[2]) == "no CDR")
         assert str(table.get_row(call.key)[4]) == "—"
         table.focus()
@@ -222,7 +223,7 @@ async def test_poll_failure_is_shown_rows_go_stale_and_polling_recovers(own_sim:
         own_sim.stop()
         await wait_until(pilot, lambda: status().state == "unreachable", what="unreachable")
         assert "retrying in" in status().detail
-        table = app.screen.query_one("#live-table", DataTable)
+        table = app.screen.query_one("#live-table", LiveTable)
         await wait_until(pilot, lambda: str(table.get_row(call.key)[2]) == "waiting for CDR (stale)")
         assert app.tracker.calls[call.key].state is CallState.WAITING  # kept, not lost
         restarted = start_simulator(SimConfig(seed=3, speed=0), port=port)
@@ -240,10 +241,12 @@ async def test_pause_stops_polling_and_space_polls_once(sim: SimulatorHandle) ->
     async with app.run_test(size=SIZE) as pilot:
         await dial(pilot, "09121234500", "558", extra={"trunk_name": "Center"})
         await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
-        app.screen.query_one("#live-table", DataTable).focus()
+        app.screen.query_one("#live-table", LiveTable).focus()
         await pilot.press("p")
         await pilot.pause(0.4)
-        searches = lambda: sum(1 for r in sim.requests if r.path.endswith("reports/cdr/search"))  # noqa: E731
+        searches = lambda: sum(  # noqa: E731
+            1 for r in sim.requests if r.path.endswith(("reports/cdr/search", "reports/cdr/ordered/id"))
+        )
         paused_at = searches()
         await pilot.pause(1.0)
         assert searches() == paused_at
@@ -397,7 +400,7 @@ async def test_masking_hides_phone_numbers_on_every_screen(sim: SimulatorHandle)
         await dial(pilot, "557", "09121234567")
         await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
         (call,) = calls_of(app)
-        table = app.screen.query_one("#live-table", DataTable)
+        table = app.screen.query_one("#live-table", LiveTable)
         await pilot.press("f3")
         await wait_until(
             pilot, lambda: str(table.get_row(call.key)[1]) == "557 → 0912***4567", what="masked row"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import Input, Select
 
 from simotui.calls.dials import CallMode
 from simotui.calls.model import Placement
@@ -17,6 +17,7 @@ from simotui.settings import CampaignDefaults, HooksSettings
 from simotui.sim import SimConfig, SimulatorHandle, start_simulator
 from simotui.ui.app import make_app
 from simotui.ui.screens.confirm import ConfirmDialScreen
+from simotui.ui.widgets.live_table import LiveTable
 from simotui.ui.widgets.status_line import StatusLine
 
 from .helpers import advance_until, app_for, calls_of, settings_for, wait_until
@@ -51,7 +52,7 @@ async def test_a_lost_answer_is_shown_as_maybe_placed_and_the_call_followed(loss
         )
         (call,) = calls_of(app)
         assert call.state is CallState.MAYBE_PLACED and call.placement is Placement.UNKNOWN
-        table = app.screen.query_one("#live-table", DataTable)
+        table = app.screen.query_one("#live-table", LiveTable)
         await wait_until(pilot, lambda: str(table.get_row(call.key)[2]) == "may have been placed")
         toasts = " ".join(str(n.message) for n in app._notifications)
         assert "MAY HAVE BEEN PLACED" in toasts and "NOT" in toasts and "retried" in toasts

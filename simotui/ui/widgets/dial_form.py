@@ -26,6 +26,7 @@ from simotui.dialing import (
 )
 from simotui.directory import Directory
 from simotui.ui.masking import masker
+from simotui.ui.workers import ReportsDeadWorkers
 
 PLACEHOLDERS = {
     "caller": "rung first",
@@ -79,7 +80,7 @@ class TrunkSuggester(Suggester):
         return self.directory.complete_trunk(value)
 
 
-class DialForm(Widget):
+class DialForm(ReportsDeadWorkers, Widget):
     """Caller, callee and the rest, checked as typed; ``ctrl+t`` switches direct ↔ campaign.
 
     Enter in any field posts :class:`DialForm.Submitted` with a checked dial, or shows each
@@ -108,21 +109,32 @@ class DialForm(Widget):
         self._initial = dict(values)
         # The option ids each picker currently offers (a value not offered clears the picker).
         self._offered: dict[str, set[str]] = {name: set() for name in SELECTS}
+        # Campaign-only fields are mounted the first time campaign mode is used: the console's
+        # first frame has half the widgets to style without them. Until then their values live
+        # in ``_initial``.
+        self._campaign_mounted = False
+        self._campaign_mounting = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="dial-mode")
         with Grid(id="dial-fields"):
             for name in ALL_FIELDS:
-                with Vertical(classes="dial-field", id=f"field-{name}"):
-                    with Horizontal(classes="dial-row"):
-                        yield Label(
-                            LABELS.get(name) or CAMPAIGN_LABELS[name],
-                            classes="dial-label",
-                            id=f"label-{name}",
-                        )
-                        yield self._editor(name)
-                    yield Static("", classes="field-error", id=f"error-{name}")
+                if name not in CAMPAIGN_ONLY:
+                    yield self._field(name)
         yield Static("", id="dial-hint")
+
+    def _field(self, name: str) -> Vertical:
+        row = Horizontal(
+            Label(LABELS.get(name) or CAMPAIGN_LABELS[name], classes="dial-label", id=f"label-{name}"),
+            self._editor(name),
+            classes="dial-row",
+        )
+        return Vertical(
+            row,
+            Static("", classes="field-error", id=f"error-{name}"),
+            classes="dial-field",
+            id=f"field-{name}",
+        )
 
     def _editor(self, name: str) -> Input | Select[str]:
         if name in SELECTS:
@@ -149,12 +161,31 @@ class DialForm(Widget):
             return TrunkSuggester(self.directory)
         return None
 
+    def _mounted(self, name: str) -> bool:
+        return name not in CAMPAIGN_ONLY or self._campaign_mounted
+
+    async def _mount_campaign_fields(self) -> None:
+        if self._campaign_mounted or self._campaign_mounting:
+            return
+        self._campaign_mounting = True
+        fields = [self._field(name) for name in ALL_FIELDS if name in CAMPAIGN_ONLY]
+        await self.query_one("#dial-fields", Grid).mount_all(fields)
+        # Only now do the fields exist: until here every value went to ``_initial``.
+        self._campaign_mounted = True
+        self._set_campaign_options()
+        for name in SELECTS:
+            self._choose(name, self._initial.get(name, ""))
+        self._show_mode()
+
     # -- values -------------------------------------------------------------------------------
 
     def values(self) -> dict[str, str]:
         """The text of every field (a select's value is its option id, or "")."""
         values: dict[str, str] = {}
         for name in ALL_FIELDS:
+            if not self._mounted(name):
+                values[name] = self._initial.get(name, "")
+                continue
             widget = self.query_one(f"#{name}")
             if isinstance(widget, Select):
                 values[name] = widget.value if isinstance(widget.value, str) else ""
@@ -167,6 +198,9 @@ class DialForm(Widget):
         for name, value in values.items():
             if name not in ALL_FIELDS:
                 continue
+            if not self._mounted(name):
+                self._initial[name] = value
+                continue
             widget = self.query_one(f"#{name}")
             if isinstance(widget, Select):
                 self._choose(name, value)
@@ -176,6 +210,9 @@ class DialForm(Widget):
         self.query_one("#caller", Input).focus()
 
     def _choose(self, name: str, value: str) -> None:
+        if not self._mounted(name):
+            self._initial[name] = value
+            return
         widget: Select[str] = self.query_one(f"#{name}", Select)
         if value in self._offered[name]:
             widget.value = value
@@ -184,20 +221,24 @@ class DialForm(Widget):
 
     def load_campaign_options(self, preferred_manager: str, preferred_announcement: str) -> None:
         """Fill the trunk-manager and announcement pickers from the directory."""
-        managers: Select[str] = self.query_one("#trunk_manager_id", Select)
+        self._offered["trunk_manager_id"] = {m.id for m in self.directory.trunk_managers}
+        self._offered["announcement_id"] = {a.id for a in self.directory.announcements}
+        self._set_campaign_options()
+        self._choose("trunk_manager_id", self.directory.default_trunk_manager(preferred_manager))
+        self._choose("announcement_id", preferred_announcement)
+
+    def _set_campaign_options(self) -> None:
+        if not self._campaign_mounted:
+            return
         manager_options = [
             (f"{m.title} ({'active' if m.is_active else m.status})", m.id)
             for m in self.directory.trunk_managers
         ]
+        managers: Select[str] = self.query_one("#trunk_manager_id", Select)
         managers.set_options(manager_options)
         managers.prompt = "none on the PBX" if not manager_options else "pick one"
-        self._offered["trunk_manager_id"] = {value for _, value in manager_options}
-        self._choose("trunk_manager_id", self.directory.default_trunk_manager(preferred_manager))
         announcements: Select[str] = self.query_one("#announcement_id", Select)
-        announcement_options = [(a.name, a.id) for a in self.directory.announcements]
-        announcements.set_options(announcement_options)
-        self._offered["announcement_id"] = {value for _, value in announcement_options}
-        self._choose("announcement_id", preferred_announcement)
+        announcements.set_options([(a.name, a.id) for a in self.directory.announcements])
 
     # -- mode ---------------------------------------------------------------------------------
 
@@ -207,15 +248,26 @@ class DialForm(Widget):
         self.query_one("#trunk_name", Input).value = ""
 
     def watch_mode(self, mode: CallMode) -> None:
-        if self.is_mounted:
-            self._show_mode()
+        if not self.is_mounted:
+            return
+        if mode is CallMode.CAMPAIGN and not self._campaign_mounted:
+            self.run_worker(
+                self._mount_campaign_fields(),
+                group="dial-form",
+                exclusive=True,
+                exit_on_error=False,
+                description="Show the campaign fields",
+            )
+            return
+        self._show_mode()
 
     def _show_mode(self) -> None:
         campaign = self.mode is CallMode.CAMPAIGN
         for name in DIRECT_ONLY:
             self.query_one(f"#field-{name}").display = not campaign
-        for name in CAMPAIGN_ONLY:
-            self.query_one(f"#field-{name}").display = campaign
+        if self._campaign_mounted:
+            for name in CAMPAIGN_ONLY:
+                self.query_one(f"#field-{name}").display = campaign
         trunk = self.query_one("#trunk_name", Input)
         trunk.placeholder = CAMPAIGN_PLACEHOLDERS["trunk_name"] if campaign else PLACEHOLDERS["trunk_name"]
         text = (
@@ -235,6 +287,8 @@ class DialForm(Widget):
     def show_errors(self, errors: Mapping[str, str]) -> None:
         """Show each message beside its field; an empty mapping clears them all."""
         for name in ALL_FIELDS:
+            if not self._mounted(name):
+                continue
             message = errors.get(name, "")
             label = self.query_one(f"#error-{name}", Static)
             label.update(message)
@@ -288,7 +342,7 @@ class DialForm(Widget):
         dial, errors = self._check()
         self.show_errors(errors)
         if dial is None:
-            first = next(name for name in ALL_FIELDS if name in errors)
+            first = next((n for n in ALL_FIELDS if n in errors and self._mounted(n)), "caller")
             self.query_one(f"#{first}").focus()
             return
         self.post_message(self.Submitted(self, dial))

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from simotui import display
 from simotui.board import CallBoard
@@ -30,6 +30,7 @@ from simotui.ui.clipboard import copy_text
 from simotui.ui.masking import masker
 from simotui.ui.messages import PollCycled
 from simotui.ui.styles import disposition_style, state_style
+from simotui.ui.widgets.live_table import LiveTable
 from simotui.ui.workers import ReportsDeadWorkers
 
 COLUMNS = ("Call", "Caller → Callee", "State", "Elapsed", "Disposition", "Billsec", "Wait")
@@ -155,13 +156,11 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
         self.board: CallBoard[str] = CallBoard(width=len(COLUMNS))
         self.rows = RowCache()
         self.loop = PollLoop(tracker, self._cycled, interval=interval)
+        self._hint = ""
         self.set_reactive(LiveCallsPanel.interval, interval)
 
     def compose(self) -> ComposeResult:
-        table: DataTable[Text] = DataTable(id="live-table", cursor_type="row", zebra_stripes=True)
-        for label in COLUMNS:
-            table.add_column(label, key=label)
-        yield table
+        yield LiveTable(COLUMNS, id="live-table")
         yield Static("No calls yet: fill the form above and press Enter.", id="live-empty")
         yield Static("", id="live-hint")
 
@@ -201,19 +200,21 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
     def track(self, key: str) -> None:
         """Show a new call, put the cursor on it and poll soon."""
         self.render_rows()
-        table = self.query_one("#live-table", DataTable)
-        if key in self.tracker.calls:
-            table.move_cursor(row=table.get_row_index(key))
+        self.query_one("#live-table", LiveTable).move_cursor(key)
         self.request_refresh()
 
     # -- rendering ----------------------------------------------------------------------------
 
     def _update_hint(self) -> None:
         call = self.selected_call()
-        self.query_one("#live-hint", Static).update(masker(self)(explain(call, self.tz)) if call else "")
+        text = masker(self)(explain(call, self.tz)) if call else ""
+        # An update re-lays out the screen, even with the same text: only when it changed.
+        if text != self._hint:
+            self._hint = text
+            self.query_one("#live-hint", Static).update(text)
 
-    @on(DataTable.RowHighlighted, "#live-table")
-    def _on_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(LiveTable.RowHighlighted, "#live-table")
+    def _on_row_highlighted(self, event: LiveTable.RowHighlighted) -> None:
         event.stop()
         self._update_hint()
 
@@ -222,18 +223,21 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
         now = self.tracker.clock()
         snapshot = self.rows.snapshot(dict(self.tracker.calls), now, self.stale, masker(self))
         diff = self.board.apply(snapshot)
-        self.query_one("#live-empty").display = not snapshot
+        empty = self.query_one("#live-empty")
+        if empty.display == bool(snapshot):
+            empty.display = not snapshot
         if diff.is_empty:
             return
-        table: DataTable[Text] = self.query_one("#live-table", DataTable)
-        with self.app.batch_update():
-            for key in diff.removed:
-                table.remove_row(key)
-            for key, cells in diff.added.items():
-                table.add_row(*(self._cell(key, i, v) for i, v in enumerate(cells)), key=key)
-            for key, changes in diff.changed.items():
-                for index, value in changes.items():
-                    table.update_cell(key, COLUMNS[index], self._cell(key, index, value), update_width=True)
+        self.query_one("#live-table", LiveTable).update_rows(
+            added={
+                key: [self._cell(key, i, v) for i, v in enumerate(cells)] for key, cells in diff.added.items()
+            },
+            changed={
+                key: {index: self._cell(key, index, value) for index, value in changes.items()}
+                for key, changes in diff.changed.items()
+            },
+            removed=diff.removed,
+        )
         self._update_hint()
 
     def _cell(self, key: str, index: int, value: str) -> Text:
@@ -264,19 +268,16 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
 
     def selected_call(self) -> Call | None:
         """The call under the cursor."""
-        table = self.query_one("#live-table", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.tracker.calls.get(key or "")
+        key = self.query_one("#live-table", LiveTable).cursor_key
+        return self.tracker.calls.get(key) if key is not None else None
 
     def action_open_call(self) -> None:
         call = self.selected_call()
         if call is not None:
             self.post_message(self.CallChosen(call))
 
-    @on(DataTable.RowSelected, "#live-table")
-    def _on_row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(LiveTable.RowSelected, "#live-table")
+    def _on_row_selected(self, event: LiveTable.RowSelected) -> None:
         event.stop()
         self.action_open_call()
 
@@ -294,14 +295,14 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
         self.post_message(self.RemoveRequested(call))
 
     def action_copy_cell(self) -> None:
-        table: DataTable[Text] = self.query_one("#live-table", DataTable)
-        if table.row_count:
-            copy_text(self.app, str(table.get_cell_at(table.cursor_coordinate)), "value")
+        table = self.query_one("#live-table", LiveTable)
+        if table.cursor_key is not None:
+            copy_text(self.app, table.get_row(table.cursor_key)[0], "value")
 
     def action_copy_row(self) -> None:
-        table: DataTable[Text] = self.query_one("#live-table", DataTable)
-        if table.row_count:
-            copy_text(self.app, "\t".join(str(cell) for cell in table.get_row_at(table.cursor_row)), "row")
+        table = self.query_one("#live-table", LiveTable)
+        if table.cursor_key is not None:
+            copy_text(self.app, "\t".join(table.get_row(table.cursor_key)), "row")
 
     def action_refresh_now(self) -> None:
         self.request_refresh()
@@ -314,9 +315,9 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
 
     def focus_call(self, key: str) -> bool:
         """Move the cursor to a call's row; False when it is not tracked."""
-        table = self.query_one("#live-table", DataTable)
-        if key not in self.tracker.calls:
+        table = self.query_one("#live-table", LiveTable)
+        if key not in table:
             return False
-        table.move_cursor(row=table.get_row_index(key))
+        table.move_cursor(key)
         table.focus()
         return True
