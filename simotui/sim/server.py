@@ -38,12 +38,13 @@ from simotui.sim.connection import uvicorn_options
 from simotui.sim.control_api import PREFIX as CONTROL_PREFIX
 from simotui.sim.control_api import ControlPlane
 from simotui.sim.dates import http_date
+from simotui.sim.errors import OperationFailed
 from simotui.sim.faults import Decision, FaultInjector, FaultSpec, parse_faults
 from simotui.sim.pages import SERVER_HEADERS, internal_error_page, not_found_page
 from simotui.sim.reqlog import RequestLog
 from simotui.sim.runtime import SimRuntime
 from simotui.sim.services import FileNotFound, FileReply, Reply, resolve
-from simotui.sim.state import OperationFailed, SimulatedPbx
+from simotui.sim.state import SimulatedPbx
 from simotui.sim.ticker import Ticker
 from simotui.sim.wire import Receive, Send, act_out, client_status
 

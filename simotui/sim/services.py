@@ -15,6 +15,7 @@ from typing import Any
 from simotui.sim import render
 from simotui.sim.audio import audio_bytes
 from simotui.sim.dates import parse_local
+from simotui.sim.errors import OK_MESSAGE, OperationFailed, missing_field
 from simotui.sim.ids import is_object_id
 from simotui.sim.models import Campaign, CampaignReport, CdrRecord
 from simotui.sim.query import (
@@ -26,12 +27,7 @@ from simotui.sim.query import (
     sort_and_page,
     truthy,
 )
-from simotui.sim.state import (
-    OK_MESSAGE,
-    OperationFailed,
-    SimulatedPbx,
-    missing_field,
-)
+from simotui.sim.state import SimulatedPbx
 
 PING_MESSAGE = "If the 'Ping' event is enabled in the settings menu, you'll receive it when it's sent"
 ORDERED_PAGE = 20

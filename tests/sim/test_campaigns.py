@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from simotui.sim import SimulatedPbx
+from simotui.sim.autodialer import REPORT_LAG
 from simotui.sim.dates import gregorian
+from simotui.sim.errors import OperationFailed
 from simotui.sim.ids import object_id_epoch
 from simotui.sim.models import Campaign
 from simotui.sim.services import (
@@ -19,7 +21,6 @@ from simotui.sim.services import (
     report_info,
     report_search,
 )
-from simotui.sim.state import REPORT_LAG, OperationFailed
 
 from .helpers import TEHRAN
 

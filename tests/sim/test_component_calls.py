@@ -15,8 +15,8 @@ import pytest
 from simotui.calls.bridges import BridgeBook, BridgeRequestSeen, BridgeTarget
 from simotui.responder.responder import start_responder
 from simotui.sim import SimulatedPbx, build_pbx
+from simotui.sim.component_calls import COMPONENT_HANGUP_DELAY
 from simotui.sim.scenarios import ANNOUNCE_TEXT, BRIDGE_COMPONENT, BRIDGE_CONTEXT
-from simotui.sim.state import COMPONENT_HANGUP_DELAY
 
 from .bridge_helpers import add_bridge_campaign, canned_service, cdrs_by_cuid, report_rows, wait_until
 from .helpers import frozen_config
