@@ -40,10 +40,11 @@ from simotui.sim.control_api import ControlPlane
 from simotui.sim.dates import http_date
 from simotui.sim.errors import OperationFailed
 from simotui.sim.faults import Decision, FaultInjector, FaultSpec, parse_faults
+from simotui.sim.multipart import file_part, is_multipart
 from simotui.sim.pages import SERVER_HEADERS, internal_error_page, not_found_page
 from simotui.sim.reqlog import RequestLog
 from simotui.sim.runtime import SimRuntime
-from simotui.sim.services import FileNotFound, FileReply, Reply, resolve
+from simotui.sim.services import FileNotFound, FileReply, RawReply, Reply, resolve
 from simotui.sim.state import SimulatedPbx
 from simotui.sim.ticker import Ticker
 from simotui.sim.wire import Receive, Send, act_out, client_status
@@ -259,13 +260,24 @@ def _answer(
         return envelope(403, 0, f'"{shown}";Access denied', None), None
     body: dict[str, Any] = {}
     stored: bytes | None = None
-    if text.strip():
-        if not _is_json(request.headers.get("content-type")):
+    content_type = request.headers.get("content-type")
+    if service is not None and service.upload and is_multipart(content_type):
+        # Uploads are the one documented exception to JSON bodies (§1.1).
+        try:
+            part = file_part(content_type or "", raw)
+        except ValueError:
+            return envelope(400, 0, MSG_PARSE, None), None
+        if part is not None:
+            body = {"file": part}
+    elif text.strip():
+        if not _is_json(content_type):
             return envelope(415, 0, MSG_MEDIA, None), None
         try:
             parsed = json.loads(text)
         except ValueError:
             return envelope(400, 0, MSG_PARSE, None), None
+        if parsed == []:
+            parsed = {}  # PHP's json_encode([]): what its SDK sends for "no parameters"
         if not isinstance(parsed, dict):
             return envelope(400, 0, MSG_PARSE, None), None
         body = parsed
@@ -291,6 +303,9 @@ def _answer(
         headers = dict(SERVER_HEADERS)
         headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
         return Response(result.content, 200, media_type=result.media_type, headers=headers), stored
+    if isinstance(result, RawReply):
+        text_out = json.dumps(result.payload, ensure_ascii=False, separators=(",", ":"))
+        return Response(text_out, 200, media_type="application/json", headers=SERVER_HEADERS), stored
     assert isinstance(result, Reply)
     return envelope(200, 1, result.message, result.data), stored
 

@@ -35,14 +35,22 @@ from simotui.sim.models import (
     Campaign,
     CampaignReport,
     CdrRecord,
+    Contact,
     Context,
+    Fax,
     Group,
+    InboxMessage,
+    ListEntry,
+    MusicOnHold,
+    PbxAnnouncement,
     PollRecord,
     Queue,
     QueueStat,
+    SoundFile,
     Trunk,
     TrunkManager,
     User,
+    Voicemail,
 )
 from simotui.sim.originate import OriginatedCall, OriginateEngine
 from simotui.sim.outcomes import DEFAULT_TIMEOUT, LegPlan, Outcome, plan_leg
@@ -79,15 +87,29 @@ class SimulatedPbx:
         self.announcements: dict[str, Announcement] = {}
         self.groups: dict[str, Group] = {}
         self.campaigns: dict[str, Campaign] = {}
+        self.contacts: dict[str, Contact] = {}
+        self.music_on_hold: dict[str, MusicOnHold] = {}
+        self.pbx_announcements: dict[str, PbxAnnouncement] = {}
+        self.blacklist: dict[str, ListEntry] = {}
+        self.whitelist: dict[str, ListEntry] = {}
+        self.voicemails: dict[str, Voicemail] = {}
+        self.files: dict[str, SoundFile] = {}
+        """Files on the PBX by server-side name: uploads, and the seed's announcements and faxes."""
+        self.upload_rng = random.Random(f"simotel-uploads|{self.seed}")
+        """Draws the numbers in uploaded file names (apart from ``rng``, which ids and calls use)."""
         # reports
         self.cdrs: Table[CdrRecord] = Table(lambda r: r.starttime, lambda r: r.oid)
         self.queue_reports: Table[CdrRecord] = Table(lambda r: r.starttime, lambda r: r.oid)
         self.queue_stats: Table[QueueStat] = Table(lambda r: r.starttime, lambda r: r.oid)
         self.agent_sessions: Table[AgentSession] = Table(lambda r: r.start, lambda r: r.oid)
+        self.open_agent_sessions: dict[tuple[str, str, str], AgentSession] = {}
+        """Sessions still open, by (agent, queue number, ``inout``/``pause``)."""
         self.polls: Table[PollRecord] = Table(lambda r: r.date, lambda r: r.oid)
         self.campaign_reports: Table[CampaignReport] = Table(lambda r: r.date, lambda r: r.oid)
         self.reports_by_campaign: dict[str, list[CampaignReport]] = {}
         self.attempt_info: dict[str, AttemptInfo] = {}
+        self.faxes: Table[Fax] = Table(lambda r: r.date, lambda r: r.oid)
+        self.inbox: Table[InboxMessage] = Table(lambda r: r.date, lambda r: r.oid)
         self.recordings: dict[str, int] = {}
         """Recording file name -> talk seconds, for ``reports/audio/download``."""
         # dialplan: Autodialer Route components by context, API components by name
@@ -161,10 +183,23 @@ class SimulatedPbx:
         """A fresh ObjectId stamped with ``at`` (default: now)."""
         return self.object_ids.new(self.now if at is None else at)
 
+    def blocked(self, number: str) -> bool:
+        """Whether the PBX refuses to dial ``number``: blacklisted and not whitelisted."""
+        listed = {entry.number for entry in self.blacklist.values()}
+        if number not in listed:
+            return False
+        return number not in {entry.number for entry in self.whitelist.values()}
+
     def plan_leg(
         self, caller: str, callee: str, *, timeout: int = DEFAULT_TIMEOUT, call_limit: int | None = None
     ) -> LegPlan:
-        """The fate of a leg that dials ``callee`` for ``caller``: the outcome rules, then pins."""
+        """The fate of a leg that dials ``callee`` for ``caller``.
+
+        A blacklisted ``callee`` (not also whitelisted) fails like an unreachable number, before
+        pins and the outcome rules: the PBX never dials it.
+        """
+        if self.blacklist and self.blocked(callee):
+            return LegPlan(Outcome.FAIL, 0, 0)
         return plan_leg(
             self.seed, caller, callee, self.users, timeout=timeout, call_limit=call_limit, pins=self.pinned
         )

@@ -2,6 +2,9 @@
 
 Each sample goes to its own freshly built PBX (in-process, no socket), so the answers do not
 depend on the order: a documented ``remove`` does not spoil the documented ``search`` after it.
+Four samples contradict the state other samples document (the search examples show the very
+records these add or rename to), so they are sent after the one request that makes room,
+listed in ``PRECONDITIONS``.
 Uploads go as ``multipart/form-data`` with one part named ``file`` (§1.1); every other request
 as its documented JSON body with its documented method. An answer is *as documented* when its
 HTTP status is 200 and its JSON has the documented keys and JSON types (``shape_problems``).
@@ -30,6 +33,17 @@ UPLOAD_CONTENT = {
     ".mp3": (b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 64, "audio/mpeg"),
 }
 DEFAULT_UPLOAD = (b"II*\x00" + b"\x00" * 60, "application/octet-stream")
+
+#: Requests sent before a sample whose documented success needs a record out of the way.
+PRECONDITIONS: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    # trunks_search documents trunk_name_new, the name trunks_add adds and trunks_edit renames to.
+    "sa-trunks_add.json": [("/api/v4/pbx/trunks/remove", {"_id": "603b7ff482f9b45dfc5429f9"})],
+    "sa-trunks_edit.json": [("/api/v4/pbx/trunks/remove", {"_id": "603b7ff482f9b45dfc5429f9"})],
+    # queues_search documents queue 9009, the number queues_add adds.
+    "sa-queues_add.json": [("/api/v4/pbx/queues/remove", {"_id": "603c8d9ffc909f2e766d40d3"})],
+    # voicemail_search documents box 999999, the number voicemail_edit gives another box.
+    "sa-voicemail_edit.json": [("/api/v4/voicemails/voicemails/remove", {"_id": "64b7f79011294d248a477216"})],
+}
 
 
 def sample_names() -> list[str]:
@@ -82,6 +96,9 @@ async def answer(name: str) -> Outcome:
     app = create_app(build_pbx(frozen_config()), SimSettings(), RequestLog())
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://simotel.test", auth=AUTH) as client:
+        for path, body in PRECONDITIONS.get(name, []):
+            made_room = await client.post(path, json=body, headers=KEY_HEADER)
+            assert made_room.json()["success"] == 1, (name, path, made_room.text)
         response = await send(client, sample)
     try:
         body = response.json()

@@ -13,7 +13,9 @@ from typing import Any
 
 from simotui.sim.dates import parse_local
 from simotui.sim.errors import OperationFailed, missing_field
+from simotui.sim.files import FileKind, make_file
 from simotui.sim.ids import is_object_id
+from simotui.sim.models import SoundFile
 from simotui.sim.state import SimulatedPbx
 
 #: Rows per page of the ordered cursors (``*/ordered/id``, §1.7).
@@ -164,3 +166,32 @@ def upload_of(body: dict[str, Any]) -> Upload:
     if not isinstance(part, Upload) or not part.filename:
         raise missing_field("file")
     return part
+
+
+def store_upload(pbx: SimulatedPbx, body: dict[str, Any], kind: FileKind) -> SoundFile:
+    """Keep the uploaded ``file`` part under the name the PBX gives it (``sim.files``)."""
+    part = upload_of(body)
+    now = pbx.now
+    stored = make_file(
+        part.filename, part.content, part.content_type, kind, now, pbx.upload_rng.randint(10000, 99999)
+    )
+    pbx.files[stored.name] = stored
+    return stored
+
+
+def known_file(pbx: SimulatedPbx, name: str, *kinds: FileKind) -> SoundFile:
+    """A file the PBX has (uploaded or seeded) of one of ``kinds``, else "Requested operation failed"."""
+    stored = pbx.files.get(name)
+    if stored is None or stored.kind not in kinds:
+        raise OperationFailed()
+    return stored
+
+
+def yes_no(body: dict[str, Any], name: str, default: str) -> str:
+    """A ``yes``/``no`` flag as sent (anything else fails, like the PBX form would)."""
+    value = body.get(name)
+    if value is None or value == "":
+        return default
+    if not isinstance(value, str) or value.strip().lower() not in ("yes", "no"):
+        raise OperationFailed()
+    return value.strip().lower()

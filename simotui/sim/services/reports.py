@@ -88,6 +88,22 @@ def cdr_ordered(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     return Reply(OK_MESSAGE, {"last_id": rows[-1].oid if rows else last, "data": data})
 
 
+def queue_ordered(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
+    """``reports/queue/ordered/id``: the next 20 queue-stat rows after ``_id``."""
+    last = cursor_id(body)
+    rows = pbx.queue_stats.after_id(last, ORDERED_PAGE)
+    data = [render.queue_stat_ordered(r, pbx.tz) for r in rows]
+    return Reply(OK_MESSAGE, {"last_id": rows[-1].oid if rows else last, "data": data})
+
+
+def queue_details_ordered(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
+    """``reports/queue_details/ordered/id``: the next 20 ``queue_report`` rows after ``_id``."""
+    last = cursor_id(body)
+    rows = pbx.queue_reports.after_id(last, ORDERED_PAGE)
+    data = [render.queue_report(r, pbx.tz, "ordered") for r in rows]
+    return Reply(OK_MESSAGE, {"last_id": rows[-1].oid if rows else last, "data": data})
+
+
 def quick_info(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     """``reports/quick/info``: the queue detail rows of one call, as a bare list."""
     cuid = required(body, "cuid")
@@ -160,18 +176,22 @@ def agent_search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     fields: dict[str, Callable[[Any], str | None]] = {
         "exten": attrgetter("exten"),
         "queue": attrgetter("qnum"),
+        "type": attrgetter("type"),
     }
     rows = filter_rows(pbx.agent_sessions.between(lo, hi), conds, fields, truthy(body.get("alike")))
     page = pagination(body, {"end": -1})
+    now = pbx.now
+    # An open session (an agent still in the queue, or still paused) ends "now" so far.
     keys: dict[str, SortKey] = {
         "start": attrgetter("start"),
-        "end": attrgetter("end"),
-        "duration": attrgetter("duration"),
+        "end": lambda r: r.end_at(now),
+        "duration": lambda r: r.duration_at(now),
         "exten": attrgetter("exten"),
         "qnum": attrgetter("qnum"),
+        "type": attrgetter("type"),
         "_id": attrgetter("oid"),
     }
-    out = [render.agent_session(r, pbx.tz) for r in sort_and_page(rows, page, keys, "start")]
+    out = [render.agent_session(r, pbx.tz, now) for r in sort_and_page(rows, page, keys, "start")]
     return Reply("", paged(page.echo(len(rows)), out, "agent"))
 
 
@@ -208,7 +228,9 @@ SERVICES: tuple[Service, ...] = (
     service("reports/cdr/search", cdr_search, "GET"),
     service("reports/cdr/ordered/id", cdr_ordered, "GET"),
     service("reports/queue/search", queue_search, "GET"),
+    service("reports/queue/ordered/id", queue_ordered, "GET"),
     service("reports/queue_details/search", queue_details_search, "GET"),
+    service("reports/queue_details/ordered/id", queue_details_ordered, "GET"),
     service("reports/agent/search", agent_search, "GET"),
     service("reports/poll/search", poll_search, "GET"),
 )
