@@ -1,10 +1,19 @@
 """The outgoing component-call queue: answered calls asking a dialplan API component's web service.
 
-When a call reaches an API component (§5.8, §7.4), the event handler only *queues* the
-question: it must not be asked under ``pbx.lock`` (it would stall every request for up to
-its timeout). ``run()`` (the ticker's job, or a test's) makes the queued calls outside the
-lock, in parallel, and applies each answer under it at the virtual time the answer arrived:
-the second party is dialled, or the first party is hung up on. ``components`` does the HTTP.
+Calls reach a component two ways: an answered campaign number through an Autodialer Route
+row (§5.8), or an originate whose ``context`` leads into one (its second leg: ``dst`` is the
+callee). The event handler only *queues* the question: it must not be asked under
+``pbx.lock`` (it would stall every request for up to its timeout). ``run()`` (the ticker's
+job, or a test's) makes the queued calls outside the lock, in parallel, and applies each
+answer under it at the virtual time the answer arrived: the party the answer names is dialled
+(after the Smart API commands' playing time), or the first party is hung up on.
+``components`` does the HTTP, ``smart`` runs Smart API commands.
+
+What is written: for a campaign, the second leg's CDR (``cuid`` = the ``unique_id`` sent)
+while the first leg stays the autodialer's report row; for an originate, the call's one CDR
+(its own ``cuid``, ``originated_call_id`` and comment), FAILED when the component routed
+nowhere. Routes read ``AutodialerRoute``/``OutgoingRoute`` → the component's type →
+``Extension``/``Trunk``.
 """
 
 from __future__ import annotations
@@ -17,10 +26,10 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from simotui.sim import smart
 from simotui.sim.autodialer import Answered
 from simotui.sim.cdrs import CdrBuilder, call_type, draw_hangup
 from simotui.sim.components import (
-    APP_NAMES,
     ROUTE_STEPS,
     ComponentCall,
     ComponentReply,
@@ -29,7 +38,7 @@ from simotui.sim.components import (
     target_url,
 )
 from simotui.sim.models import ApiComponent, CdrRecord, RouteStep
-from simotui.sim.originate import is_pstn
+from simotui.sim.originate import OriginatedCall, is_pstn
 from simotui.sim.outcomes import DEFAULT_TIMEOUT, LegPlan, Outcome, leg_rng
 
 if TYPE_CHECKING:
@@ -41,15 +50,43 @@ COMPONENT_HANGUP_DELAY = 1.0
 COMPONENT_WORKERS = 8
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A call arriving at an API component: who answered, how it got there, whose call it is."""
+
+    src: str
+    """The party that answered (the campaign number, or the originate's first party)."""
+    dst: str
+    """The number entered into the component (``interface_text``, or the originate's callee)."""
+    channel: str
+    start: float
+    """When the first party was dialled."""
+    answered_at: float
+    dcontext: str
+    lead: tuple[str, str]
+    """The ``route[]`` step that led into the component (type, name)."""
+    first_trunk: str | None
+    component: ApiComponent
+    answered: Answered | None = None
+    """Set for a campaign call."""
+    originated: OriginatedCall | None = None
+    """Set for an originate."""
+
+
 @dataclass
 class Bridge:
-    """One component call in flight, with what is needed to finish the campaign attempt."""
+    """One component call in flight, with what is needed to finish the call."""
 
-    answered: Answered
+    entry: Entry
     call: ComponentCall
     component: ApiComponent
     """A copy taken when the call was queued, so later edits do not affect it."""
     sequence: int
+
+    @property
+    def answered(self) -> Answered | None:
+        """The campaign attempt, for a campaign call."""
+        return self.entry.answered
 
 
 class ComponentCalls:
@@ -66,29 +103,65 @@ class ComponentCalls:
         self._in_flight = 0
 
     def reach(self, answered: Answered) -> None:
-        """The first party answered: queue the component's question (never asked under the lock)."""
+        """A campaign number answered into its Autodialer Route: queue the component's question."""
+        entry = Entry(
+            src=answered.number,
+            dst=answered.interface_text or answered.route.context,
+            channel=answered.channel,
+            start=answered.dialled_at,
+            answered_at=answered.answered_at,
+            dcontext=answered.route.context,
+            lead=("AutodialerRoute", answered.route.name),
+            first_trunk=answered.first_trunk,
+            component=answered.component,
+            answered=answered,
+        )
+        unique_id, sequence = self.pbx.call_ids.cuid(self.pbx.now)
+        self._queue_question(entry, unique_id, sequence)
+
+    def reach_from_originate(self, call: OriginatedCall, route_name: str, component: ApiComponent) -> None:
+        """An originate's first party answered and its context leads into ``component``."""
+        entry = Entry(
+            src=call.caller,
+            dst=call.callee,
+            channel=call.channel,
+            start=call.created,
+            answered_at=self.pbx.now,
+            dcontext=call.context,
+            lead=("OutgoingRoute", route_name),
+            first_trunk=None,
+            component=component,
+            originated=call,
+        )
+        self._queue_question(entry, call.cuid, call.sequence)
+
+    def _queue_question(self, entry: Entry, unique_id: str, sequence: int) -> None:
+        """Record the request and queue it (never asked under the lock)."""
         pbx = self.pbx
-        component = replace(answered.component)
-        unique_id, sequence = pbx.call_ids.cuid(pbx.now)
+        component = replace(entry.component, cases=dict(entry.component.cases))
         fields = {
-            "src": answered.number,
-            "dst": answered.interface_text or answered.route.context,
+            "src": entry.src,
+            "dst": entry.dst,
             "data": "",
             "unique_id": unique_id,
-            "app_name": APP_NAMES[component.kind],
+            "app_name": component.app_name,
         }
+        originated_id = entry.originated.id if entry.originated is not None else None
+        if component.kind == "smart" and originated_id is not None:
+            fields["originated_call_id"] = originated_id  # only Smart API sends it (§7.4)
         call = ComponentCall(
             component=component.name,
             kind=component.kind,
             method=component.method,
             url=redact(target_url(component)) if component.url else "",
             request=fields,
-            campaign_id=answered.campaign_id,
-            number=answered.number,
+            campaign_id=entry.answered.campaign_id if entry.answered is not None else "",
+            number=entry.src,
             queued_at=pbx.now,
+            originated_call_id=originated_id,
         )
         self.calls.append(call)
-        bridge = Bridge(answered, call, component, sequence)
+        bridge = Bridge(entry, call, component, sequence)
         if not component.url:
             self._apply(bridge, ComponentReply("unconfigured", error="no URL configured"))
             return
@@ -136,7 +209,7 @@ class ComponentCalls:
             self._apply(bridge, reply)
 
     def _apply(self, bridge: Bridge, reply: ComponentReply) -> None:
-        """Record the answer, then dial the second party or hang up (at ``pbx.now``)."""
+        """Record the answer, then dial the party it names or hang up (at ``pbx.now``)."""
         t = self.pbx.now
         call = bridge.call
         call.state = "done"
@@ -146,23 +219,65 @@ class ComponentCalls:
         call.error = reply.error
         call.real_seconds = reply.real_seconds
         call.answered_at = t
-        if reply.outcome != "bridged" or reply.extension is None:
-            # Simotel has nowhere to send the call: it hangs up on the first party, who did
-            # answer (ANSWERED, short billsec), and no CDR of a second leg is written.
-            self.pbx.autodialer.end_answered(bridge.answered, t + COMPONENT_HANGUP_DELAY)
+        call.case, call.commands = reply.case, reply.commands
+        extension, trunk, limit, delay = reply.extension, reply.trunk, reply.call_limit, 0
+        component = bridge.component
+        if reply.outcome == "bridged" and component.kind == "ivr":
+            extension = component.cases.get(reply.case or "")
+            if extension is None:
+                call.outcome, call.error = "invalid", f"case {reply.case!r} is no output of {component.name}"
+        elif reply.outcome == "bridged" and component.kind == "smart":
+            ran = smart.run(reply.commands or "", component.cases, self._announcement_seconds())
+            extension, limit, delay = ran.extension, ran.call_limit, ran.seconds
+            call.case, call.delay, call.error = ran.exit_case, ran.seconds, ran.error
+            if extension is None:
+                call.outcome = "played"
+        if call.outcome not in ("bridged",) or extension is None:
+            # Nowhere to send the call: Simotel hangs up on the first party, who did answer.
+            self._hang_up(bridge, t + delay + COMPONENT_HANGUP_DELAY, played=call.outcome == "played")
             return
-        call.extension = reply.extension
-        call.trunk = reply.trunk
-        call.call_limit = reply.call_limit
-        self._dial_second_leg(bridge, reply.extension, reply.trunk, reply.call_limit)
+        call.extension = extension
+        call.trunk = trunk
+        call.call_limit = limit
+        self._dial_second_leg(bridge, extension, trunk, limit, t + delay)
+
+    def _announcement_seconds(self) -> dict[str, int]:
+        """Lengths of the announcements a Smart API ``PlayAnnouncement`` can name (by name and id)."""
+        seconds: dict[str, int] = {}
+        for ann in self.pbx.announcements.values():
+            seconds[ann.name] = seconds[ann.oid] = ann.seconds
+        return seconds
+
+    def _hang_up(self, bridge: Bridge, end: float, *, played: bool) -> None:
+        """End a call the component sent nowhere: the campaign attempt, or the originate's CDR."""
+        if bridge.answered is not None:
+            self.pbx.autodialer.end_answered(bridge.answered, end)
+            return
+        disposition = "ANSWERED" if played else "FAILED"
+        answer = bridge.call.answered_at if played else None
+
+        def finished() -> None:
+            record = self.cdrs.store(self._cdr(bridge, bridge.entry.dst, None, disposition, answer, end))
+            self._settle_originate(bridge, disposition, record, answer)
+
+        self.pbx.schedule(end, finished)
+
+    def _settle_originate(
+        self, bridge: Bridge, disposition: str, record: CdrRecord, answered: float | None
+    ) -> None:
+        call = bridge.entry.originated
+        if call is None:
+            return
+        call.state, call.ended_at, call.result, call.cdr_id = "ended", record.endtime, disposition, record.oid
+        call.callee_answered_at = answered
+        call.dstchannel = record.dstchannel
 
     def _dial_second_leg(
-        self, bridge: Bridge, extension: str, trunk_name: str | None, limit: int | None
+        self, bridge: Bridge, extension: str, trunk_name: str | None, limit: int | None, t: float
     ) -> None:
-        """Dial the party the component named and schedule the end of the whole call."""
+        """Dial, at ``t``, the party the component named and schedule the end of the whole call."""
         pbx = self.pbx
-        t = pbx.now
-        answered = bridge.answered
+        entry = bridge.entry
         component = bridge.component
         via_trunk: str | None = None
         reachable = True
@@ -174,7 +289,7 @@ class ComponentCalls:
             ctx = pbx.contexts.get(component.context)
             via_trunk = ctx.trunk if ctx is not None and ctx.outgoing_route is not None else None
             reachable = via_trunk is not None
-        plan = pbx.plan_leg(answered.number, extension, timeout=DEFAULT_TIMEOUT, call_limit=limit)
+        plan = pbx.plan_leg(entry.src, extension, timeout=DEFAULT_TIMEOUT, call_limit=limit)
         if not reachable:
             plan = LegPlan(Outcome.FAIL, 0, 0)
         callee_answered: float | None = None
@@ -191,14 +306,19 @@ class ComponentCalls:
 
         def finished() -> None:
             record = self.cdrs.store(
-                self._second_leg_cdr(bridge, extension, via_trunk, disposition, callee_answered, end)
+                self._cdr(bridge, extension, via_trunk, disposition, callee_answered, end)
             )
             bridge.call.cdr_id = record.oid
+            self._settle_originate(bridge, disposition, record, callee_answered)
 
+        if entry.originated is not None and callee_answered is not None:
+            call = entry.originated
+            pbx.schedule(callee_answered, lambda: _talking(call, callee_answered))
         pbx.schedule(end, finished)
-        pbx.autodialer.end_answered(answered, end)
+        if bridge.answered is not None:
+            pbx.autodialer.end_answered(bridge.answered, end)
 
-    def _second_leg_cdr(
+    def _cdr(
         self,
         bridge: Bridge,
         extension: str,
@@ -207,61 +327,67 @@ class ComponentCalls:
         callee_answered: float | None,
         end: float,
     ) -> CdrRecord:
-        """The CDR of the second leg: ``cuid`` is the ``unique_id`` the component was sent."""
+        """The CDR of the leg after the component: ``cuid`` is the ``unique_id`` it was sent."""
         pbx = self.pbx
-        answered = bridge.answered
+        entry = bridge.entry
         component = bridge.component
         call = bridge.call
         unique_id = call.unique_id
-        dialled = disposition != "FAILED"
+        dialled = disposition != "FAILED" and call.outcome == "bridged"
         rng = leg_rng(pbx.seed, unique_id, "route")
-        t = answered.answered_at + round(rng.uniform(0.01, 0.05), 6)
-        route: list[RouteStep] = [
-            ("AutodialerRoute", answered.route.name, round(t - answered.answered_at, 6), t)
-        ]
+        t = entry.answered_at + round(rng.uniform(0.01, 0.05), 6)
+        route: list[RouteStep] = [(entry.lead[0], entry.lead[1], round(t - entry.answered_at, 6), t)]
         reached = call.answered_at if call.answered_at is not None else t
-        route.append((ROUTE_STEPS[component.kind], component.name, round(max(0.0, reached - t), 6), reached))
+        left = reached + call.delay
+        route.append((ROUTE_STEPS[component.kind], component.name, round(max(0.0, left - t), 6), left))
         callee_is_ext = extension in pbx.users and via_trunk is None
         if dialled and callee_is_ext:
-            route.append(("Extension", "Extension", round(end - reached, 6), end))
+            route.append(("Extension", "Extension", round(end - left, 6), end))
         elif dialled and via_trunk is not None:
-            route.append(("Trunk", via_trunk, round(end - reached, 6), end))
+            route.append(("Trunk", via_trunk, round(end - left, 6), end))
         if dialled:
             dstchannel, lastdata = self.cdrs.dial(
                 extension, extension=callee_is_ext, trunk=via_trunk, timeout=DEFAULT_TIMEOUT
             )
         else:
             dstchannel, lastdata = "", ""
-        caller_is_ext = answered.number in pbx.users
+        caller_is_ext = entry.src in pbx.users
         record_file: str | None = None
-        if disposition == "ANSWERED":
+        if disposition == "ANSWERED" and dialled:
             ctx = pbx.contexts.get(component.context)
-            pstn = component.kind == "exten" and via_trunk is not None and ctx is not None and ctx.record_pstn
-            if self.cdrs.records(answered.number, extension, pstn=pstn):
-                record_file = self.cdrs.recording_name(answered.dialled_at, unique_id)
+            pstn = component.kind != "trunk" and via_trunk is not None and ctx is not None and ctx.record_pstn
+            if self.cdrs.records(entry.src, extension, pstn=pstn):
+                record_file = self.cdrs.recording_name(entry.start, unique_id)
         outgoing_point: str | None = None
         if via_trunk is not None and dialled:
             outgoing_point = via_trunk
         elif not caller_is_ext:
-            outgoing_point = answered.first_trunk  # the first party was reached through it
+            outgoing_point = entry.first_trunk  # the first party was reached through it
+        originated = entry.originated
         return self.cdrs.build(
             type=call_type(caller_is_ext, callee_is_ext),
             cuid=unique_id,
-            clid_number=answered.number,
-            src=answered.number,
+            clid_number=originated.caller_id if originated is not None else entry.src,
+            src=entry.src,
             dst=extension,
-            dcontext=answered.route.context,
-            channel=answered.channel,
+            dcontext=entry.dcontext,
+            channel=entry.channel,
             dstchannel=dstchannel,
             lastdata=lastdata,
-            start=answered.dialled_at,
-            starttime=answered.answered_at,
+            start=entry.start,
+            starttime=entry.answered_at,
             answer=callee_answered,
             end=end,
             disposition=disposition,
             sequence=bridge.sequence,
             route=route,
+            comment=f"originated call: {originated.id}" if originated is not None else "",
+            originated_call_id=originated.id if originated is not None else None,
             outgoing_point=outgoing_point,
             hangup=draw_hangup(rng, disposition),
             record=record_file,
         )
+
+
+def _talking(call: OriginatedCall, at: float) -> None:
+    call.state, call.callee_answered_at = "talking", at

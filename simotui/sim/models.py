@@ -212,6 +212,9 @@ class Context:
     outgoing_route: str | None
     trunk: str | None
     record_pstn: bool = False
+    component: str | None = None
+    """An API component the Outgoing Route leads every number into (instead of a trunk or an
+    extension): an originate through this context asks that component where to go."""
 
 
 #: What an Autodialer Route row leads to when it names no API component: the campaign's announcement.
@@ -220,20 +223,28 @@ ANNOUNCEMENT_OUTPUT = "Announcement"
 
 @dataclass(slots=True)
 class ApiComponent:
-    """An Exten API / Trunk API dialplan component and the web service it asks (§5.8, §7.4)."""
+    """An Exten / Trunk / IVR / Smart API dialplan component and the web service it asks (§7.4)."""
 
     name: str
-    kind: Literal["exten", "trunk"] = "exten"
+    """The component's own name in the dialplan, sent as ``app_name``."""
+    kind: Literal["exten", "trunk", "ivr", "smart"] = "exten"
     url: str | None = field(default=None, repr=False)
     """The web service; ``None`` = not configured (every call through it fails). Kept out of
     ``repr`` because it may carry Basic credentials."""
     style: Literal["g", "rest"] = "g"
-    """G sends to ``url`` itself; Rest appends ``/ExtenAPI`` or ``/TrunkAPI``."""
+    """G sends to ``url`` itself; Rest appends the component type (``/ExtenAPI``...)."""
     method: Literal["POST", "GET"] = "POST"
     timeout: float = 1.0
     """Real seconds (``simotel.ini [client_api_service] client_api_caller_timeout``)."""
     context: str = "main_routing"
-    """Where an Exten API answer that is not an extension is dialled (its Outgoing Route's trunk)."""
+    """Where an answer naming a PSTN number is dialled (its Outgoing Route's trunk)."""
+    cases: dict[str, str] = field(default_factory=dict)
+    """IVR API / Smart API outputs: case -> the number that output dials."""
+
+    @property
+    def app_name(self) -> str:
+        """What Simotel sends as ``app_name``: the component's own name (§7.4)."""
+        return self.name
 
 
 @dataclass(slots=True)

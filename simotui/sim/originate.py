@@ -173,6 +173,12 @@ class OriginateEngine:
         call.caller_answered_at = t
         call.state = "dialing-callee"
         call.channel = self._caller_channel(call)
+        ctx = pbx.contexts.get(call.context)
+        component = pbx.api_components.get(ctx.component) if ctx is not None and ctx.component else None
+        if ctx is not None and component is not None:
+            # The context's Outgoing Route leads into an API component: it decides the second leg.
+            pbx.component_engine.reach_from_originate(call, ctx.outgoing_route or "Outgoing Route", component)
+            return
         second = self._second_leg_plan(call)
         if second.outcome is Outcome.ANSWER:
             pbx.schedule(t + second.ring, lambda: self._callee_answered(call, second))
