@@ -32,7 +32,7 @@ from starlette.responses import Response
 
 from simotui.serving import ThreadedServer, bind_tcp, http_url
 from simotui.sim.build import build_pbx
-from simotui.sim.components import redact
+from simotui.sim.components import KIND_NAMES, redact
 from simotui.sim.config import SimConfig, SimSettings
 from simotui.sim.connection import uvicorn_options
 from simotui.sim.control_api import PREFIX as CONTROL_PREFIX
@@ -441,7 +441,8 @@ def banner(config: SimConfig, url: str) -> str:
             f"  speed:     {config.speed}x virtual time",
             f"  history:   {config.history} past CDRs",
             _component_line(config),
-            f"  faults:    {parse_faults(config.faults or '') or 'none'}",
+            *_demo_component_lines(config),
+            f"  faults:    {str(parse_faults(config.faults or '')) or 'none'}",
             _control_line(config, url),
             "Try an originate (557 rings, then 552):",
             f"  {curl}",
@@ -465,6 +466,17 @@ def _component_line(config: SimConfig) -> str:
         f"({config.component_method}, {config.component_style.upper()} style, "
         f"{config.component_timeout:g} s timeout)"
     )
+
+
+def _demo_component_lines(config: SimConfig) -> list[str]:
+    lines = []
+    for spec in config.components:
+        target = redact(spec.url) if spec.url else "not configured"
+        lines.append(
+            f"  {KIND_NAMES[spec.kind] + ':':<11}{spec.name} (app_name) -> {target}; "
+            f"originate context {spec.context}, or a campaign row {spec.kind} of context simotui"
+        )
+    return lines
 
 
 class _ForegroundServer(uvicorn.Server):
