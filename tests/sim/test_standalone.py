@@ -22,8 +22,7 @@ import simotui.sim
 from simotui.sim import cli, server, control
 import simotui.sim.services as services
 for info in pkgutil.walk_packages(simotui.sim.__path__, "simotui.sim."):
-    if info.name != "simotui.sim.__main__":
-        importlib.import_module(info.name)
+    importlib.import_module(info.name)  # __main__ too: importing it must not start a server
 cli.build_parser().parse_args(["--api-url", "http://127.0.0.1:9/"])
 outside = sorted(m for m in sys.modules if m.startswith("simotui") and not m.startswith("simotui.sim")
                  and m not in ("simotui", "simotui.serving"))
