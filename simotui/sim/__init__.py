@@ -7,24 +7,41 @@ returns the bare ASGI app for ``httpx.ASGITransport``. Everything follows
 formats, type quirks and call behaviour); ``simotui.sim.outcomes`` documents which
 numbers answer, ring out, are busy or fail.
 
-Module map: ``config`` (SimConfig, SimSettings), ``clock`` (VirtualClock), ``ids``,
-``dates``, ``models`` (internal records), ``tables`` (sorted in-memory collections),
-``outcomes``, ``state`` (SimulatedPbx: event heap, originate engine, autodialer),
-``scenarios`` (directory + documented records), ``history``, ``render`` (JSON shapes),
-``query`` (alike/conditions/date_range/pagination), ``services`` (one handler per
-endpoint), ``audio``, ``build`` (build_pbx), ``components`` (Exten/Trunk API web service
-calls), ``ticker`` (background clock + component calls), ``pages`` (Apache, nginx and PHP
-pages), ``faults`` (fault spec, parser, per-request decisions), ``wire`` (what each fault
-sends), ``connection`` (the uvicorn protocol that lets a fault reset or cut a connection),
-``reqlog`` (the bounded request log), ``runtime`` (the swappable PBX and its companions, reset),
-``control_api`` (the ``/_sim/`` control plane), ``control`` (SimControl, its Python client),
-``server`` (HTTP, auth, errors, virtual ``Date``, uvicorn).
+Module map. The PBX: ``state`` (``SimulatedPbx``, the façade others use: directory, report
+tables, ``now``/``sync``/``advance``, ``originate``, ``run_component_calls``...) over one module
+per engine -- ``events`` (the virtual-time heap), ``originate``, ``autodialer``,
+``component_calls`` (the outgoing component-call queue) -- and ``cdrs``, the one CDR builder.
+The API: ``services/``, a package laid out like the API's paths (``services/pbx/users.py`` serves
+``pbx/users/*``, ``services/autodialer/groups.py`` ``autodialer/groups/*``...), each family with its
+own request rules and its own ``SERVICES`` rows, so finding an endpoint's behaviour is reading its
+path, as the PHP SDK's ``ApiGroups/{Pbx,Call,Reports,Voicemails,Autodialer}`` are laid out; the
+engines keep what time drives (calls, campaigns, component calls), the families what a request
+changes. Around them: ``config`` (SimConfig, SimSettings, ComponentSpec), ``clock``, ``ids``,
+``dates``, ``models`` (internal records), ``tables`` (sorted in-memory collections), ``errors``,
+``outcomes``, ``scenarios`` (directory, dialplan, documented records), ``doc_lab`` (the documented
+lab's records the other samples name), ``history``, ``render`` (JSON shapes), ``query``
+(alike/conditions/date_range/pagination), ``files`` (upload names, audio length, CSV numbers),
+``multipart``, ``audio``, ``build`` (build_pbx), ``components`` (the HTTP of a component call),
+``smart`` (Smart API commands), ``ticker`` (background clock + component calls), ``pages``
+(Apache, nginx and PHP pages), ``faults``, ``wire``, ``connection``, ``reqlog``, ``runtime``,
+``control_api`` (the ``/_sim/`` control plane), ``control`` (SimControl), ``server`` (HTTP, auth,
+errors, virtual ``Date``, uvicorn), ``cli``/``__main__`` (``simotel-sim``, ``python -m simotui.sim``).
 
 Where the reference is silent
 -----------------------------
 Transport
-  - Failure envelopes carry ``"data": null``. JSON that parses but is not an object
-    (``[]``, ``5``) is 400 ``Unable to parse content``. A whitespace-only body is empty.
+  - Failure envelopes carry ``"data": null``. A top-level ``[]`` is an empty object (PHP's
+    ``json_encode([])``, what its SDK sends for "no parameters"); other JSON that is not an
+    object (``[1]``, ``5``) is 400 ``Unable to parse content``. A whitespace-only body is empty.
+  - Uploads (``*/upload``) take ``multipart/form-data`` and read the part named ``file`` (other
+    parts are ignored; none: ``Field 'file':value is missing``, as is a JSON body there); an
+    unreadable multipart body is 400; multipart anywhere else is 415 like any non-JSON type.
+    The stored name follows ``files`` (``file-<UTC stamp>-<5 digits>-<name>``, audio ``_.wav``,
+    faxes ``sen_..._.tiff``). PBX uploads answer ``1 file(s) uploaded successfully``,
+    autodialer uploads ``""``, as documented.
+  - ``pbx/users/add`` answers the documented non-envelope ``{"status":"success","message":"User
+    created successfully","user_id":<the number>}``. Adds of blacklist, whitelist and contact
+    entries answer ``{"_id": null}`` as documented: they are upserts on the number.
   - Auth modes: a header the mode does not use is ignored. Sending none of the headers
     the mode needs is "missing"; sending only one of the two in ``both`` mode, or a wrong
     one, is "invalid" ("wrong or incomplete"). Credentials in the URL work (they become
@@ -51,8 +68,8 @@ Searches
   - Cursors (``*/ordered/id``): a missing ``_id`` starts from the beginning; a value that
     is not a 24-hex ObjectId fails. ``reports/quick/info`` returns the ``queue_report``
     rows of the cuid in ``_id`` order (``[]`` for an unknown cuid).
-  - Non-paginated lists (users, trunks, queues, announcements) come in creation order;
-    users by number. ``pbx/users/search`` with ``status:"mapped"`` (or a truthy
+  - Non-paginated lists (users, trunks, queues, announcements, music on hold, lists,
+    voicemail boxes) come in creation order; users by number; contacts by name. ``pbx/users/search`` with ``status:"mapped"`` (or a truthy
     ``conditions.mapped``) keeps operator-mapped extensions; a user's ``queues`` lists
     the queue numbers it belongs to. Agent search ignores ``from``/``to``.
 Originate
@@ -100,9 +117,9 @@ Call originate via campaign (§5.8)
     another ``interface_context`` play their announcement, as before.
   - When a number answers into the component, the simulator sends ``{"src": <number>,
     "dst": <interface_text, else the route's context>, "data": "", "unique_id": <new
-    cuid>, "app_name": "Exten API"|"Trunk API"}``: a JSON POST or a GET query, to the URL
-    (G) or ``<url>/ExtenAPI``/``<url>/TrunkAPI`` (Rest), with a real-time timeout
-    (``component_timeout``, 1 s). ``simotui.sim.components`` judges the answer.
+    cuid>, "app_name": <the component's own name, "simotui-bridge">}``: a JSON POST or a GET
+    query, to the URL (G) or ``<url>/ExtenAPI``/``<url>/TrunkAPI`` (Rest), with a real-time
+    timeout (``component_timeout``, 1 s). ``simotui.sim.components`` judges the answer.
   - A usable answer dials ``extension`` (Exten API: an extension directly, a PSTN number
     through ``main_routing``'s trunk; Trunk API: through ``trunk``, within ``call_limit``)
     with the outcome rules, and stores the second leg's CDR: ``cuid``/``uniqueid`` =
@@ -141,6 +158,65 @@ Faults, control plane, request log (not Simotel's: a test harness around it)
   - Every response's ``Date`` is the virtual clock in RFC 7231 form; uvicorn's is off.
   - Originate ids: the random suffix is redrawn when the current second already used it; a
     second whose 900,000 suffixes are all used continues in the next second.
+Directory, media and lists (``services/pbx``, ``services/voicemails``, ``services/autodialer``)
+  - Required fields follow the docs' ``**`` (users: name, number, secret; queues: name, number;
+    trunks: name; voicemail: name, number, password; lists: number; contacts: name, number;
+    announcements: name, filename; groups: name and numbers or an uploaded filename; agents:
+    queue, source, agent) and fail with ``Field '<name>':value is missing`` in that order.
+    Unknown ``_id`` (or v3 ``id``): "Requested operation failed". Unique keys: a user's and a
+    voicemail box's number (``This number already exists``), a trunk's name, case-insensitively
+    (``This trunk already exists``), a queue's number (``this queue already exists``, as spelled),
+    a list entry's number on update. Fields beyond the modelled ones are kept as sent and the
+    documented columns come back as sent.
+  - A user added can be dialled at once; renumbered, it keeps its queues and pauses; removed, it
+    leaves them. A trunk added can carry a PSTN first party (``active`` must be ``yes``).
+  - Queue agents: ``agent`` must be an extension; adding a member again succeeds and updates its
+    penalty; pause/resume/remove of a non-member fail. Joining opens an ``inout`` session and
+    pausing a ``pause`` session (``"pause":1``, ``"pause_du"``: the API spelling of the UI's
+    "Paused" is not documented) in ``reports/agent/search``; an open session ends "now" so far.
+    Batch forms answer each item as sent plus ``message``/``ok`` (``agent`` → ``agents`` in
+    batch add, as documented), keys sorted; the reply's ``ok`` is 1 only when every item is.
+    Members, penalties and pauses: ``GET /_sim/queues`` (the documented queue row lists none).
+  - Blacklists: every leg the simulator would dial to a blacklisted number fails before it is
+    dialled (originate first party: the ``OutgoingSpoolFailed`` row; second party: FAILED; a
+    campaign number: LOST; a fax: FAILED), unless the number is also whitelisted; this comes
+    before pins. Whitelist searches mask all but the first four digits and filter on the real
+    numbers.
+  - Faxes are ``SENDING`` for 45 virtual seconds, then ``SENT`` when their destination would
+    answer a call, else ``FAILED``; ``src`` is ``sender_id``, ``dst`` is ``to`` else ``ext``;
+    ``download`` returns the uploaded bytes (a blank TIFF page for seeded or text faxes).
+  - An ``add`` naming a file needs one the PBX has (uploaded, or a seeded record's). A group CSV's
+    numbers are its cells made of digits. An uploaded WAV announcement plays for its length.
+  - Voicemail options default to ``no``; the inbox is paginated with an optional ``date_range``;
+    its files download through ``reports/audio/download`` (alias ``voicemails/audio/download``,
+    the PHP SDK's). Removing a box leaves its messages.
+  - ``doc_lab`` seeds the documented lab's records (the placeholder ``_id``
+    ``6033876dc92de036d1390923`` in each collection, queues 999 and 10000 with their sample
+    agents, users 909 and 530, trunk t7075, ...), after the history and with ids of their own,
+    so every documented request finds what it names on a fresh simulator. Four samples document
+    a state that another sample contradicts (trunks/queues add and trunks/voicemail edit clash
+    with the searched records); ``tests/sim/doc_coverage`` sends them after making room.
+  - Music-on-hold file sizes render as ``<KiB, 2 decimals> KB`` and their dates to the minute.
+  - The queue cursors render the stored document: Jalali ``endtime``, a ``data`` object of the
+    instants, ``caller_wait``; rows of the older schema (the samples' 2019-2020 rows) lack
+    ``cuid``, ``queue_id``, ``hangup``, ``v`` and ``dst_name``, and ``queue_status`` when unset.
+Dialplan API components (``component_calls``, ``components``, ``smart``)
+  - ``app_name`` is the component's own name in the dialplan (``SimConfig.components``, the CLI's
+    ``--component-name``); the demo names (``extenApi``, ``trunkApi``, ``ivrApi``, ``smartApi``)
+    are PHP identifiers because the PHP SDK calls the method named ``app_name``.
+  - Each demo component has a context (``api-exten``, ``api-trunk``, ``api-ivr``, ``api-smart``)
+    whose Outgoing Route leads every number into it: an originate through it asks the
+    component once the first party answers, with ``dst`` = the callee and ``unique_id`` = the
+    call's cuid, and writes the call's one CDR (route ``OutgoingRoute`` → component →
+    ``Extension``/``Trunk``), FAILED when the component sends the call nowhere. The
+    ``simotui`` Autodialer Route has rows ``exten``/``trunk``/``ivr``/``smart`` for campaigns.
+  - Smart API sends ``originated_call_id`` only for originates. IVR API's ``case`` selects an
+    output (``ComponentSpec.cases``: case → number; the demo's 1 → 552, 2 → 553, 3 → 557);
+    a case with no output hangs up (``invalid``). Smart API commands run on the virtual clock
+    (``smart``: announcements their length, ``Say*`` 2 s, ``MusicOnHold`` its duration);
+    ``SetExten``/``Exit`` choose whom to dial, ``SetLimitOnCall`` caps that call, an error
+    leaves through output ``e`` (the demo's e → 200); commands that connect nobody play, then
+    hang up (``played``; an originate's CDR is ANSWERED with the playing time as billsec).
 Data
   - Recordings are named ``<YYYYMMDD>_<cuid>.<record_format>``; downloads are real
     audio: a WAV tone clip, or silent MPEG frames for ``.mp3`` (no MP3 encoder in the

@@ -1,20 +1,23 @@
 """Dialplan API components calling out: the request Simotel sends, the HTTP call, the answer check.
 
-When an answered campaign call reaches an Exten API or Trunk API component, Simotel asks
-the component's web service where to send it (reference §5.8, §7.4). The simulator sends:
+When a call reaches an Exten, Trunk, IVR or Smart API component, Simotel asks the component's
+web service what to do (reference §5.8, §7.4). The simulator sends:
 
-  ``{"src": <answered number>, "dst": <interface_text, else the route's context>,
-  "data": "", "unique_id": <new cuid>, "app_name": "Exten API" | "Trunk API"}``
+  ``{"src": <the answered party>, "dst": <the number entered>, "data": "",
+  "unique_id": <the call's cuid>, "app_name": <the component's own name>}``
 
-as a JSON body (POST) or as query parameters (GET), to the URL itself (G style) or to
-``<url>/ExtenAPI`` / ``<url>/TrunkAPI`` (Rest style, our reading of "Rest appends the
-event name"). Where the reference is silent, ``dst`` is the dialled extension the call
-entered the Autodialer Route with, which is the campaign's ``interface_text``.
+plus ``originated_call_id`` from a Smart API component when the call is an originate, as a
+JSON body (POST) or as query parameters (GET), to the URL itself (G style) or to
+``<url>/ExtenAPI``, ``/TrunkAPI``, ``/IVRAPI`` or ``/SmartAPI`` (Rest style, our reading of
+"Rest appends the event name"). ``app_name`` is the name the component has in the dialplan,
+as the docs say ("the name of the current component"); the PHP SDK dispatches on it.
 
-Outcomes recorded on each ``ComponentCall``: ``bridged`` (``ok`` is "1" with an
-``extension``, and a ``trunk`` for Trunk API), ``refused`` (any other ``ok``),
-``invalid`` (not a JSON object, or no extension/trunk), ``http-error`` (status not 2xx),
-``timeout``, ``unreachable`` (connection failed) and ``unconfigured`` (no URL).
+Answers (judged by ``interpret``): ``bridged`` (``ok`` is "1" with what the kind needs: an
+``extension``; a ``trunk`` too for Trunk API; a ``case`` for IVR API; ``commands`` for Smart
+API), ``refused`` (any other ``ok``), ``invalid`` (not a JSON object, or a field missing),
+``http-error`` (status not 2xx), ``timeout``, ``unreachable`` (connection failed) and
+``unconfigured`` (no URL). After a bridged answer the call engine may still find nothing to
+dial (an IVR case with no output: ``invalid``; Smart commands that connect nobody: ``played``).
 This module does the IO; ``state.SimulatedPbx`` never calls it under its lock.
 """
 
@@ -31,12 +34,12 @@ import httpx
 from simotui.sim.models import ApiComponent
 
 ComponentOutcome = Literal[
-    "bridged", "refused", "invalid", "http-error", "timeout", "unreachable", "unconfigured"
+    "bridged", "played", "refused", "invalid", "http-error", "timeout", "unreachable", "unconfigured"
 ]
 
-APP_NAMES = {"exten": "Exten API", "trunk": "Trunk API"}
-"""``app_name`` sent per component kind."""
-ROUTE_STEPS = {"exten": "ExtenAPI", "trunk": "TrunkAPI"}
+KIND_NAMES = {"exten": "Exten API", "trunk": "Trunk API", "ivr": "IVR API", "smart": "Smart API"}
+"""The component types as the docs name them (for people; ``app_name`` is the component's name)."""
+ROUTE_STEPS = {"exten": "ExtenAPI", "trunk": "TrunkAPI", "ivr": "IVRAPI", "smart": "SmartAPI"}
 """``route[]`` step type per component kind; also the Rest-style path suffix."""
 
 
@@ -51,6 +54,7 @@ class ComponentCall:
     """Where it was sent, credentials removed."""
     request: dict[str, str]
     campaign_id: str
+    """The campaign whose call it is (``""`` for an originate)."""
     number: str
     queued_at: float
     """Virtual time the first party answered and the component was reached."""
@@ -66,6 +70,13 @@ class ComponentCall:
     extension: str | None = None
     trunk: str | None = None
     call_limit: int | None = None
+    case: str | None = None
+    """The IVR API ``case``, or the output a Smart API ``Exit`` chose."""
+    commands: str | None = None
+    """The Smart API ``commands`` as answered."""
+    delay: int = 0
+    """Virtual seconds the component kept the call (Smart API commands) before dialling on."""
+    originated_call_id: str | None = None
     second_disposition: str | None = None
     cdr_id: str | None = None
     """``_id`` of the second leg's CDR, once stored."""
@@ -87,6 +98,8 @@ class ComponentReply:
     extension: str | None = None
     trunk: str | None = None
     call_limit: int | None = None
+    case: str | None = None
+    commands: str | None = None
     real_seconds: float = 0.0
 
 
@@ -124,6 +137,16 @@ def interpret(kind: str, status: int, text: str) -> ComponentReply:
         return ComponentReply("invalid", status, body, "the answer is not a JSON object")
     if str(body.get("ok", "")).strip() != "1":
         return ComponentReply("refused", status, body, f"ok={body.get('ok')!r}")
+    if kind == "ivr":
+        case = str(body.get("case") or "").strip()
+        if not case:
+            return ComponentReply("invalid", status, body, "no case in an IVR API answer")
+        return ComponentReply("bridged", status, body, case=case)
+    if kind == "smart":
+        commands = body.get("commands")
+        if not isinstance(commands, str) or not commands.strip():
+            return ComponentReply("invalid", status, body, "no commands in a Smart API answer")
+        return ComponentReply("bridged", status, body, commands=commands)
     extension = str(body.get("extension") or "").strip()
     if not extension:
         return ComponentReply("invalid", status, body, "no extension in the answer")

@@ -7,9 +7,47 @@ from datetime import datetime
 from typing import Literal
 
 AuthMode = Literal["basic", "key", "both"]
-ComponentKind = Literal["exten", "trunk"]
+ComponentKind = Literal["exten", "trunk", "ivr", "smart"]
 ComponentStyle = Literal["g", "rest"]
 ComponentMethod = Literal["POST", "GET"]
+
+
+@dataclass
+class ComponentSpec:
+    """One API component of the simulated dialplan, named as an administrator would name it."""
+
+    kind: ComponentKind
+    """Exten API, Trunk API, IVR API or Smart API (§7.4)."""
+    name: str
+    """The component's own name: Simotel sends it as ``app_name``. The PHP SDK calls the method of
+    that name on the responder's app class, so the demo names are valid PHP identifiers."""
+    context: str
+    """A dialplan context whose Outgoing Route leads every number into this component: an originate
+    with this ``context`` reaches it (``dst`` = the callee)."""
+    url: str | None = None
+    """The web service; ``None`` leaves the component unconfigured (calls through it hang up)."""
+    style: ComponentStyle = "g"
+    """G sends to ``url`` itself; Rest appends ``/ExtenAPI``, ``/TrunkAPI``, ``/IVRAPI``, ``/SmartAPI``."""
+    method: ComponentMethod = "POST"
+    """POST sends a JSON body; GET sends the same fields as query parameters."""
+    timeout: float = 1.0
+    """Real seconds the component waits for an answer."""
+    cases: dict[str, str] = field(default_factory=dict)
+    """IVR API / Smart API outputs: case -> the extension (or PSTN number) that output dials."""
+
+
+#: Outputs of the demo IVR API and Smart API components (``e`` is Smart API's error exit).
+DEMO_CASES = {"1": "552", "2": "553", "3": "557", "e": "200"}
+
+
+def demo_components(url: str | None = None) -> list[ComponentSpec]:
+    """The demo dialplan's four API components, one per kind, each reached by its own context."""
+    return [
+        ComponentSpec("exten", "extenApi", "api-exten", url),
+        ComponentSpec("trunk", "trunkApi", "api-trunk", url),
+        ComponentSpec("ivr", "ivrApi", "api-ivr", url, cases=dict(DEMO_CASES)),
+        ComponentSpec("smart", "smartApi", "api-smart", url, cases=dict(DEMO_CASES)),
+    ]
 
 
 @dataclass
@@ -42,7 +80,7 @@ class SimConfig:
     """Web service of the demo dialplan's API component (``simotui sim --component-api-url``);
     ``None`` leaves it unconfigured, so bridged campaign calls end after the first party answers.
     Credentials in the URL (``http://user:pass@host/``) are sent as HTTP Basic."""
-    component_kind: ComponentKind = "exten"
+    component_kind: Literal["exten", "trunk"] = "exten"
     """Whether that component is an Exten API or a Trunk API component."""
     component_style: ComponentStyle = "g"
     """G posts to the URL itself; Rest appends ``/ExtenAPI`` or ``/TrunkAPI``."""
@@ -50,6 +88,10 @@ class SimConfig:
     """POST sends a JSON body; GET sends the same fields as query parameters."""
     component_timeout: float = 1.0
     """Real seconds the component waits for an answer (``client_api_caller_timeout``)."""
+    components: list[ComponentSpec] = field(default_factory=demo_components)
+    """The demo dialplan's other API components (``demo_components``): one Exten, Trunk, IVR and
+    Smart API, reached by an originate through their contexts or by a campaign through the
+    ``simotui`` Autodialer Route's rows ``exten``, ``trunk``, ``ivr`` and ``smart``."""
     faults: str | None = None
     """Fault spec in force from the start (``simotui sim --faults``; syntax in ``sim.faults``)."""
     control: bool = False

@@ -193,6 +193,14 @@ class SimControl:
         """Every originated call: id, caller, callee, context, created, state, result, cdr_id."""
         return list(self._call("GET", "/calls")["calls"])
 
+    def queues(self) -> list[dict[str, Any]]:
+        """Each queue: number, name and members (agent, source, penalty, paused)."""
+        return list(self._call("GET", "/queues")["queues"])
+
+    def components(self) -> dict[str, Any]:
+        """The dialplan's API components and the calls they made."""
+        return dict(self._call("GET", "/components"))
+
 
 def _clock(data: dict[str, Any]) -> ClockState:
     return ClockState(float(data["now"]), str(data["iso"]), float(data["speed"]))

@@ -23,6 +23,9 @@ GET     /_sim/requests            ``{"total", "dropped", "requests": [...]}``; q
                                   ``service=<target>`` (fault-target syntax), ``since=<seq>``
 DELETE  /_sim/requests            empty the request log
 GET     /_sim/calls               ``{"calls": [...]}``: every originated call and its state
+GET     /_sim/queues              ``{"queues": [...]}``: each queue's members, penalties, pauses
+GET     /_sim/components          ``{"components": [...], "calls": [...]}``: the dialplan's API
+                                  components and every call they made (request, outcome)
 ======  ========================  ===========================================================
 """
 
@@ -114,6 +117,8 @@ class ControlPlane:
             Route(f"{PREFIX}/pins/{{number}}", self.pin, methods=["PUT", "DELETE"]),
             Route(f"{PREFIX}/requests", self.requests, methods=["GET", "DELETE"]),
             Route(f"{PREFIX}/calls", self.calls, methods=["GET"]),
+            Route(f"{PREFIX}/queues", self.queues, methods=["GET"]),
+            Route(f"{PREFIX}/components", self.components, methods=["GET"]),
         ]
         self._app = Starlette(routes=routes, exception_handlers={BadRequest: self._bad_request})
         self._app.add_exception_handler(404, self._not_found)
@@ -152,6 +157,8 @@ class ControlPlane:
                     "PUT|DELETE /_sim/pins/{number}",
                     "GET|DELETE /_sim/requests",
                     "GET /_sim/calls",
+                    "GET /_sim/queues",
+                    "GET /_sim/components",
                 ]
             }
         )
@@ -297,6 +304,71 @@ class ControlPlane:
                 for call in pbx.originated.values()
             ]
         return JSONResponse({"calls": calls})
+
+    async def queues(self, request: Request) -> JSONResponse:
+        """Each queue and its agents (the documented queue row has no member list)."""
+        pbx = self.runtime.pbx
+        with pbx.lock:
+            pbx.sync()
+            queues = [
+                {
+                    "number": queue.number,
+                    "name": queue.name,
+                    "members": [
+                        {
+                            "agent": agent,
+                            "source": queue.sources.get(agent, agent),
+                            "penalty": queue.penalties.get(agent, ""),
+                            "paused": agent in queue.paused,
+                        }
+                        for agent in queue.members
+                    ],
+                }
+                for queue in sorted(pbx.queues.values(), key=lambda q: q.date)
+            ]
+        return JSONResponse({"queues": queues})
+
+    async def components(self, request: Request) -> JSONResponse:
+        """The API components of the dialplan (how to reach each) and every call they made."""
+        pbx = self.runtime.pbx
+        with pbx.lock:
+            pbx.sync()
+            contexts = {ctx.component: ctx.name for ctx in pbx.contexts.values() if ctx.component}
+            rows: dict[str, list[str]] = {}
+            for route in pbx.autodialer_routes.values():
+                for text, output in route.rows:
+                    rows.setdefault(output, []).append(f"{route.context}/{text}")
+            components = [
+                {
+                    "name": c.name,
+                    "app_name": c.app_name,
+                    "kind": c.kind,
+                    "configured": bool(c.url),
+                    "style": c.style,
+                    "method": c.method,
+                    "context": contexts.get(c.name),
+                    "autodialer_rows": rows.get(c.name, []),
+                    "cases": dict(c.cases),
+                }
+                for c in pbx.api_components.values()
+            ]
+            calls = [
+                {
+                    "component": call.component,
+                    "kind": call.kind,
+                    "request": dict(call.request),
+                    "state": call.state,
+                    "outcome": call.outcome,
+                    "error": call.error,
+                    "response": call.response,
+                    "extension": call.extension,
+                    "case": call.case,
+                    "second_disposition": call.second_disposition,
+                    "cdr_id": call.cdr_id,
+                }
+                for call in pbx.component_calls
+            ]
+        return JSONResponse({"components": components, "calls": calls})
 
 
 async def _json_object(request: Request) -> dict[str, Any]:

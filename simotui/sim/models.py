@@ -7,7 +7,7 @@ quirks except which optional fields a Mongo document may simply lack (``None`` =
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 #: One ``route[]`` step: (component type, component name, duration seconds, end time).
 RouteStep = tuple[str, str, float, float]
@@ -90,9 +90,13 @@ class QueueStat:
     ringtime: float | None
     answeredtime: float | None
     queue_status: str
+    """``""`` on old rows that never recorded one."""
     disposition: str
     hangup: str
     v: int = 2
+    legacy: bool = False
+    """A row of the older schema (the queue-ordered sample, 2020): no ``cuid``, ``queue_id``,
+    ``dst_name``, ``hangup`` or ``v``."""
 
 
 @dataclass(slots=True)
@@ -103,13 +107,23 @@ class AgentSession:
     exten: str
     qnum: str
     start: float
-    end: float
+    end: float | None
+    """``None`` while the session is open (the agent is still in the queue, or still paused)."""
     type: str = "inout"
+    """``inout`` (in the queue) or ``pause`` (paused in it)."""
 
     @property
     def duration(self) -> int:
-        """Session length in whole seconds."""
-        return int(self.end - self.start)
+        """Session length in whole seconds (0 while open; see ``duration_at``)."""
+        return int(self.end - self.start) if self.end is not None else 0
+
+    def end_at(self, now: float) -> float:
+        """The session's end, or ``now`` while it is open."""
+        return self.end if self.end is not None else max(self.start, now)
+
+    def duration_at(self, now: float) -> int:
+        """Whole seconds from the start to the end (or to ``now`` while open)."""
+        return int(self.end_at(now) - self.start)
 
 
 @dataclass(slots=True)
@@ -144,6 +158,8 @@ class User:
     description: str = ""
     callgroup: str = "1"
     pickupgroup: str = "1"
+    options: dict[str, Any] = field(default_factory=dict)
+    """Fields an API client set (``pbx/users/add``/``update``) beyond the ones above, as sent."""
 
 
 @dataclass(slots=True)
@@ -160,6 +176,8 @@ class Trunk:
     context: str = "from-pstn"
     description: str = ""
     did: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+    """Fields an API client set (``pbx/trunks/add``/``update``), as sent (``register_string``...)."""
 
 
 @dataclass(slots=True)
@@ -171,10 +189,19 @@ class Queue:
     number: str
     date: float
     members: list[str] = field(default_factory=list)
+    """Agent numbers in the queue, in the order they joined."""
     strategy: str = "ringall"
     music: str = "default"
     timeout: str = "30"
     call_record: str = "yes"
+    paused: set[str] = field(default_factory=set)
+    """Members currently paused (``pbx/queues/pauseagent``)."""
+    penalties: dict[str, str] = field(default_factory=dict)
+    """Member -> ``penalty`` as sent to ``addagent``."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """Member -> ``source`` (the extension it answers at) as sent to ``addagent``."""
+    options: dict[str, Any] = field(default_factory=dict)
+    """Fields an API client set (``pbx/queues/add``/``update``), as sent."""
 
 
 @dataclass(slots=True)
@@ -185,6 +212,9 @@ class Context:
     outgoing_route: str | None
     trunk: str | None
     record_pstn: bool = False
+    component: str | None = None
+    """An API component the Outgoing Route leads every number into (instead of a trunk or an
+    extension): an originate through this context asks that component where to go."""
 
 
 #: What an Autodialer Route row leads to when it names no API component: the campaign's announcement.
@@ -193,20 +223,28 @@ ANNOUNCEMENT_OUTPUT = "Announcement"
 
 @dataclass(slots=True)
 class ApiComponent:
-    """An Exten API / Trunk API dialplan component and the web service it asks (§5.8, §7.4)."""
+    """An Exten / Trunk / IVR / Smart API dialplan component and the web service it asks (§7.4)."""
 
     name: str
-    kind: Literal["exten", "trunk"] = "exten"
+    """The component's own name in the dialplan, sent as ``app_name``."""
+    kind: Literal["exten", "trunk", "ivr", "smart"] = "exten"
     url: str | None = field(default=None, repr=False)
     """The web service; ``None`` = not configured (every call through it fails). Kept out of
     ``repr`` because it may carry Basic credentials."""
     style: Literal["g", "rest"] = "g"
-    """G sends to ``url`` itself; Rest appends ``/ExtenAPI`` or ``/TrunkAPI``."""
+    """G sends to ``url`` itself; Rest appends the component type (``/ExtenAPI``...)."""
     method: Literal["POST", "GET"] = "POST"
     timeout: float = 1.0
     """Real seconds (``simotel.ini [client_api_service] client_api_caller_timeout``)."""
     context: str = "main_routing"
-    """Where an Exten API answer that is not an extension is dialled (its Outgoing Route's trunk)."""
+    """Where an answer naming a PSTN number is dialled (its Outgoing Route's trunk)."""
+    cases: dict[str, str] = field(default_factory=dict)
+    """IVR API / Smart API outputs: case -> the number that output dials."""
+
+    @property
+    def app_name(self) -> str:
+        """What Simotel sends as ``app_name``: the component's own name (§7.4)."""
+        return self.name
 
 
 @dataclass(slots=True)
@@ -347,3 +385,109 @@ class CampaignReport:
     def try_count(self) -> int:
         """Attempts made so far (the row's ``try``)."""
         return len(self.tries)
+
+
+@dataclass(slots=True)
+class SoundFile:
+    """A file the PBX keeps: uploaded through an ``*/upload`` service, or part of the seed."""
+
+    name: str
+    """The server-side name the upload answered with (what ``add`` requests refer to)."""
+    kind: Literal["announcement", "fax", "group", "autodialer-announcement", "music"]
+    content: bytes
+    content_type: str
+    date: float
+    seconds: int = 10
+    """Playing time (audio), for announcements campaigns play."""
+    numbers: list[str] = field(default_factory=list)
+    """The numbers found in an uploaded group CSV."""
+
+
+@dataclass(slots=True)
+class MusicOnHold:
+    """A music-on-hold class (``pbx/musiconholds/search``) and its files (name, bytes, date)."""
+
+    oid: str
+    name: str
+    date: float
+    path: str
+    files: list[tuple[str, int, float]]
+
+
+@dataclass(slots=True)
+class PbxAnnouncement:
+    """A PBX announcement (``pbx/announcements``): ``comment`` where the autodialer's say description."""
+
+    oid: str
+    name: str
+    filename: str
+    comment: str
+    date: float
+
+
+@dataclass(slots=True)
+class ListEntry:
+    """A black- or whitelist entry (``pbx/blacklists``, ``pbx/whitelists``)."""
+
+    oid: str
+    number: str
+    comment: str
+    date: float
+    labels: list[str] = field(default_factory=list)
+    """Whitelist labels (blacklist entries have none and render none)."""
+
+
+@dataclass(slots=True)
+class Fax:
+    """An outgoing fax (``pbx/faxes``): ``SENDING`` until the PBX has tried it, then SENT or FAILED."""
+
+    oid: str
+    src: str
+    dst: str
+    ext: str
+    trunk: str
+    file: str
+    description: str
+    date: float
+    status: str = "SENDING"
+    type: str = "outbox"
+    channel: str = ""
+
+
+@dataclass(slots=True)
+class Voicemail:
+    """A voicemail box (``voicemails/voicemails``); ``flags`` are the yes/no options, as sent."""
+
+    oid: str
+    name: str
+    number: str
+    password: str
+    email: str
+    date: float
+    flags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class InboxMessage:
+    """A voicemail left in a box (``voicemails/inbox/search``); no ``filename`` when not saved."""
+
+    oid: str
+    number: str
+    caller_id: str
+    voice_mail_id: str
+    date: float
+    filename: str | None
+    duration: int
+    read: bool = False
+    v: int = 2
+
+
+@dataclass(slots=True)
+class Contact:
+    """An autodialer contact (``autodialer/contacts``)."""
+
+    oid: str
+    name: str
+    number: str
+    description: str
+    date: float

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from simotui.sim.dates import parse_local
-from simotui.sim.state import OperationFailed, missing_field
+from simotui.sim.errors import OperationFailed, missing_field
 
 T = TypeVar("T")
 SortKey = Callable[[Any], Any]

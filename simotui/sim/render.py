@@ -17,13 +17,20 @@ from simotui.sim.models import (
     Campaign,
     CampaignReport,
     CdrRecord,
+    Contact,
+    Fax,
     Group,
+    InboxMessage,
+    ListEntry,
+    MusicOnHold,
+    PbxAnnouncement,
     PollRecord,
     Queue,
     QueueStat,
     Trunk,
     TrunkManager,
     User,
+    Voicemail,
 )
 
 Row = dict[str, Any]
@@ -110,8 +117,10 @@ def queue_report(record: CdrRecord, tz: ZoneInfo, view: QueueReportView) -> Row:
         "qnum": record.qnum or "",
         "starttime": jalali(record.starttime, tz),
         "endtime": jalali(record.endtime, tz) if view == "ordered" else mongo_date(record.endtime),
-        "queue_id": record.queue_id or "",
     }
+    if view != "ordered" or record.queue_id is not None:
+        # Rows of the older schema (the cursor's 2019 sample) have no queue_id.
+        row["queue_id"] = record.queue_id or ""
     if record.record is not None:
         row["record"] = record.record
     row[record.disposition] = 1
@@ -135,10 +144,13 @@ def queue_stat(record: QueueStat, tz: ZoneInfo) -> Row:
         "wait": record.wait,
         "agent_wait": record.agent_wait,
         "billsec": record.billsec,
-        "queue_id": record.queue_id,
-        "src": record.src,
-        "dst": record.dst,
-        "cuid": record.cuid,
+    }
+    if not record.legacy:
+        row["queue_id"] = record.queue_id
+    row |= {"src": record.src, "dst": record.dst}
+    if not record.legacy:
+        row["cuid"] = record.cuid
+    row |= {
         "qnum": record.qnum,
         "starttime": jalali(record.starttime, tz),
         "endtime": mongo_date(record.endtime),
@@ -147,31 +159,77 @@ def queue_stat(record: QueueStat, tz: ZoneInfo) -> Row:
         row["ringtime"] = mongo_date(record.ringtime)
     if record.answeredtime is not None:
         row["answeredtime"] = mongo_date(record.answeredtime)
-    row["queue_status"] = record.queue_status
+    if record.queue_status or not record.legacy:
+        row["queue_status"] = record.queue_status
     row["disposition"] = record.disposition
-    row["hangup"] = record.hangup
+    if not record.legacy:
+        row["hangup"] = record.hangup
     row[record.disposition] = 1
-    row["v"] = record.v
+    if not record.legacy:
+        row["v"] = record.v
     row["billsec_hhmmss"] = hhmmss(record.billsec)
     row["wait_hhmmss"] = hhmmss(record.wait)
     row["duration_hhmmss"] = hhmmss(record.duration)
-    row["dst_name"] = record.dst_name
+    if not record.legacy:
+        row["dst_name"] = record.dst_name
     return row
 
 
-def agent_session(record: AgentSession, tz: ZoneInfo) -> Row:
-    """An agent session row (``reports/agent/search``)."""
+def queue_stat_ordered(record: QueueStat, tz: ZoneInfo) -> Row:
+    """A ``queue_stat`` row as ``reports/queue/ordered/id`` returns it: Jalali ``endtime``, a
+    ``data`` object of the four instants, ``caller_wait``; the newer schema's ids when present."""
+    data: Row = {"end_time": mongo_date(record.endtime), "start_time": mongo_date(record.starttime)}
+    if record.ringtime is not None:
+        data["ring_time"] = mongo_date(record.ringtime)
+    if record.answeredtime is not None:
+        data["answered_time"] = mongo_date(record.answeredtime)
+    if record.queue_status:
+        data["queue_status"] = record.queue_status
+    row: Row = {"_id": record.oid, "endtime": jalali(record.endtime, tz), "src": record.src}
+    if record.answeredtime is not None:
+        row["answeredtime"] = mongo_date(record.answeredtime)
+    row |= {
+        "dst": record.dst,
+        "disposition": record.disposition,
+        "agent_wait": record.agent_wait,
+        "qnum": record.qnum,
+        "data": data,
+        "caller_wait": record.wait,
+    }
+    if record.queue_status:
+        row["queue_status"] = record.queue_status
+    row |= {"duration": record.duration, "starttime": jalali(record.starttime, tz)}
+    if record.ringtime is not None:
+        row["ringtime"] = mongo_date(record.ringtime)
+    row |= {"billsec": record.billsec, "wait": record.wait, record.disposition: 1}
+    if not record.legacy:
+        row |= {
+            "cuid": record.cuid,
+            "queue_id": record.queue_id,
+            "hangup": record.hangup,
+            "v": record.v,
+            "dst_name": record.dst_name,
+        }
+    row["billsec_hhmmss"] = hhmmss(record.billsec)
+    row["wait_hhmmss"] = hhmmss(record.wait)
+    row["duration_hhmmss"] = hhmmss(record.duration)
+    return row
+
+
+def agent_session(record: AgentSession, tz: ZoneInfo, now: float = 0.0) -> Row:
+    """An agent session row (``reports/agent/search``); an open session ends ``now`` so far."""
+    duration = record.duration_at(now)
     return {
         "_id": record.oid,
         "type": record.type,
         "exten": record.exten,
         "qnum": record.qnum,
         "start": jalali(record.start, tz),
-        "end": jalali(record.end, tz),
-        "duration": record.duration,
+        "end": jalali(record.end_at(now), tz),
+        "duration": duration,
         record.type: 1,
-        f"{record.type}_du": record.duration,
-        "duration_hhmmss": hhmmss(record.duration),
+        f"{record.type}_du": duration,
+        "duration_hhmmss": hhmmss(duration),
     }
 
 
@@ -191,6 +249,22 @@ def poll(record: PollRecord, tz: ZoneInfo) -> Row:
 
 def user(record: User, tz: ZoneInfo) -> Row:
     """A ``pbx/users/search`` row; the SIP secret is masked."""
+    return _with_options(_user_row(record, tz), record.options)
+
+
+def _with_options(row: Row, options: dict[str, Any]) -> Row:
+    """``row`` with the documented columns an API client set replaced by what it sent."""
+    for key, value in options.items():
+        if key in row and key not in _FIXED_COLUMNS:
+            row[key] = value
+    return row
+
+
+#: Columns a client cannot set through ``options``: ids, dates, derived and masked values.
+_FIXED_COLUMNS = frozenset({"_id", "date", "queues", "secret", "name", "number", "active", "context"})
+
+
+def _user_row(record: User, tz: ZoneInfo) -> Row:
     return {
         "_id": record.oid,
         "user_type": "SIP",
@@ -228,6 +302,10 @@ def user(record: User, tz: ZoneInfo) -> Row:
 
 def trunk(record: Trunk, tz: ZoneInfo) -> Row:
     """A ``pbx/trunks/search`` row, secrets in clear text as Simotel returns them."""
+    return _with_options(_trunk_row(record, tz), record.options)
+
+
+def _trunk_row(record: Trunk, tz: ZoneInfo) -> Row:
     user_ = record.username
     return {
         "_id": record.oid,
@@ -257,6 +335,10 @@ def trunk(record: Trunk, tz: ZoneInfo) -> Row:
 
 def queue(record: Queue, tz: ZoneInfo) -> Row:
     """A ``pbx/queues/search`` row; every value is a string."""
+    return _with_options(_queue_row(record, tz), record.options)
+
+
+def _queue_row(record: Queue, tz: ZoneInfo) -> Row:
     return {
         "_id": record.oid,
         "name": record.name,
@@ -440,4 +522,129 @@ def campaign_report(record: CampaignReport, tz: ZoneInfo) -> Row:
         record.disposition: 1,
         "billsec_hhmmss": hhmmss(record.billsec),
         "wait_hhmmss": hhmmss(record.wait),
+    }
+
+
+def music_on_hold(record: MusicOnHold, tz: ZoneInfo) -> Row:
+    """A ``pbx/musiconholds/search`` row: the class and its files (sizes in KB, minutes dates)."""
+    return {
+        "_id": record.oid,
+        "name": record.name,
+        "date": jalali(record.date, tz),
+        "path": record.path,
+        "count": len(record.files),
+        "musics": [
+            {"file": name, "size": f"{size / 1024:.2f} KB", "date": jalali(at, tz)[:16], "type": "file"}
+            for name, size, at in record.files
+        ],
+    }
+
+
+def pbx_announcement(record: PbxAnnouncement, tz: ZoneInfo) -> Row:
+    """A ``pbx/announcements/search`` row."""
+    return {
+        "_id": record.oid,
+        "filename": record.filename,
+        "name": record.name,
+        "comment": record.comment,
+        "date": jalali(record.date, tz),
+    }
+
+
+def mask_number(number: str) -> str:
+    """A whitelist number as Simotel shows it: the first four digits, then one ``*`` per digit."""
+    return number[:4] + "*" * max(0, len(number) - 4)
+
+
+def list_entry(record: ListEntry, tz: ZoneInfo, *, whitelist: bool) -> Row:
+    """A black- or whitelist row; whitelist numbers come back masked, with their labels."""
+    row: Row = {"_id": record.oid, "number": mask_number(record.number) if whitelist else record.number}
+    if whitelist:
+        row["labels"] = list(record.labels)
+    row["comment"] = record.comment
+    row["date"] = jalali(record.date, tz)
+    return row
+
+
+def fax(record: Fax, tz: ZoneInfo) -> Row:
+    """A ``pbx/faxes/search`` row."""
+    return {
+        "_id": record.oid,
+        "type": record.type,
+        "src": record.src,
+        "dst": record.dst,
+        "status": record.status,
+        "file": record.file,
+        "description": record.description,
+        "date": jalali(record.date, tz),
+        "ext": record.ext,
+        "trunk": record.trunk,
+        "channel": record.channel,
+    }
+
+
+#: The yes/no options of a voicemail box, in the documented order (capitals as documented).
+VOICEMAIL_FLAGS = (
+    "required_password",
+    "allow_change_password",
+    "send_email",
+    "attach_file_email",
+    "play_busy",
+    "play_unavailable",
+    "play_welcome",
+    "Play_CID",
+    "Play_Envelope",
+    "Delete_Voicemail",
+)
+
+
+def voicemail(record: Voicemail, tz: ZoneInfo) -> Row:
+    """A ``voicemails/voicemails/search`` row (the password in clear, as documented)."""
+    row: Row = {
+        "_id": record.oid,
+        "name": record.name,
+        "number": record.number,
+        "password": record.password,
+        "email": record.email,
+    }
+    for flag in VOICEMAIL_FLAGS:
+        row[flag] = record.flags.get(flag, "no")
+    row["more_options"] = record.flags.get("more_options", "")
+    row["date"] = jalali(record.date, tz)
+    return row
+
+
+def inbox_message(record: InboxMessage, tz: ZoneInfo) -> Row:
+    """A ``voicemails/inbox/search`` row: a ``filename``, or the documented ``error`` instead."""
+    row: Row = {"_id": record.oid, "number": record.number, "caller_id": record.caller_id}
+    if record.filename is not None:
+        row["filename"] = record.filename
+    else:
+        row["error"] = "This file has not been saved properly"
+    row["voice_mail_id"] = mongo_oid(record.voice_mail_id)
+    if record.filename is not None:
+        row["duration"] = record.duration
+    row |= {"read": record.read, "v": record.v, "date": jalali(record.date, tz)}
+    return row
+
+
+def contact(record: Contact, tz: ZoneInfo) -> Row:
+    """An ``autodialer/contacts/search`` row."""
+    return {
+        "_id": record.oid,
+        "name": record.name,
+        "number": record.number,
+        "description": record.description,
+        "date": jalali(record.date, tz),
+    }
+
+
+def group_detail(record: Group) -> Row:
+    """What ``autodialer/groups/update`` answers: the group with its numbers and a ``$date``."""
+    return {
+        "name": record.name,
+        "numbers": list(record.numbers),
+        "description": record.description,
+        "date": mongo_date(record.date),
+        "count": len(record.numbers),
     }

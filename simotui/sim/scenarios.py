@@ -244,10 +244,14 @@ def seed_directory(pbx: SimulatedPbx) -> None:
 
 
 def seed_dialplan(pbx: SimulatedPbx) -> None:
-    """The demo Autodialer Route (context ``simotui``) and the API component it leads to.
+    """The demo Autodialer Route (context ``simotui``) and the API components it leads to.
 
-    Rows: ``bridge`` → the API component, ``announce`` → the campaign's announcement,
-    ``any`` → the API component (so an empty ``interface_text`` bridges too).
+    Rows: ``bridge`` → the console's bridge component (``simotui-bridge``), ``announce`` → the
+    campaign's announcement, ``exten``/``trunk``/``ivr``/``smart`` → the demo component of that
+    kind (``SimConfig.components``), ``any`` → the bridge component (so an empty
+    ``interface_text`` bridges too). Each demo component also has a context of its own
+    (``api-exten``, ``api-trunk``, ``api-ivr``, ``api-smart``) whose Outgoing Route leads every
+    number into it, so an originate reaches it too.
     """
     config = pbx.config
     component = ApiComponent(
@@ -259,10 +263,23 @@ def seed_dialplan(pbx: SimulatedPbx) -> None:
         timeout=config.component_timeout,
     )
     pbx.api_components[component.name] = component
+    rows = [(BRIDGE_TEXT, component.name), (ANNOUNCE_TEXT, ANNOUNCEMENT_OUTPUT)]
+    for spec in config.components:
+        demo = ApiComponent(
+            name=spec.name,
+            kind=spec.kind,
+            url=spec.url or None,
+            style=spec.style,
+            method=spec.method,
+            timeout=spec.timeout,
+            cases=dict(spec.cases),
+        )
+        pbx.api_components[demo.name] = demo
+        pbx.contexts[spec.context] = Context(spec.context, f"{spec.name} route", None, component=demo.name)
+        rows.append((spec.kind, demo.name))
+    rows.append(("any", component.name))
     pbx.autodialer_routes[BRIDGE_CONTEXT] = AutodialerRoute(
-        name="simotui-autodialer",
-        context=BRIDGE_CONTEXT,
-        rows=[(BRIDGE_TEXT, component.name), (ANNOUNCE_TEXT, ANNOUNCEMENT_OUTPUT), ("any", component.name)],
+        name="simotui-autodialer", context=BRIDGE_CONTEXT, rows=rows
     )
 
 

@@ -32,18 +32,20 @@ from starlette.responses import Response
 
 from simotui.serving import ThreadedServer, bind_tcp, http_url
 from simotui.sim.build import build_pbx
-from simotui.sim.components import redact
+from simotui.sim.components import KIND_NAMES, redact
 from simotui.sim.config import SimConfig, SimSettings
 from simotui.sim.connection import uvicorn_options
 from simotui.sim.control_api import PREFIX as CONTROL_PREFIX
 from simotui.sim.control_api import ControlPlane
 from simotui.sim.dates import http_date
+from simotui.sim.errors import OperationFailed
 from simotui.sim.faults import Decision, FaultInjector, FaultSpec, parse_faults
+from simotui.sim.multipart import file_part, is_multipart
 from simotui.sim.pages import SERVER_HEADERS, internal_error_page, not_found_page
 from simotui.sim.reqlog import RequestLog
 from simotui.sim.runtime import SimRuntime
-from simotui.sim.services import FileNotFound, FileReply, Reply, resolve
-from simotui.sim.state import OperationFailed, SimulatedPbx
+from simotui.sim.services import FileNotFound, FileReply, RawReply, Reply, resolve
+from simotui.sim.state import SimulatedPbx
 from simotui.sim.ticker import Ticker
 from simotui.sim.wire import Receive, Send, act_out, client_status
 
@@ -258,13 +260,24 @@ def _answer(
         return envelope(403, 0, f'"{shown}";Access denied', None), None
     body: dict[str, Any] = {}
     stored: bytes | None = None
-    if text.strip():
-        if not _is_json(request.headers.get("content-type")):
+    content_type = request.headers.get("content-type")
+    if service is not None and service.upload and is_multipart(content_type):
+        # Uploads are the one documented exception to JSON bodies (§1.1).
+        try:
+            part = file_part(content_type or "", raw)
+        except ValueError:
+            return envelope(400, 0, MSG_PARSE, None), None
+        if part is not None:
+            body = {"file": part}
+    elif text.strip():
+        if not _is_json(content_type):
             return envelope(415, 0, MSG_MEDIA, None), None
         try:
             parsed = json.loads(text)
         except ValueError:
             return envelope(400, 0, MSG_PARSE, None), None
+        if parsed == []:
+            parsed = {}  # PHP's json_encode([]): what its SDK sends for "no parameters"
         if not isinstance(parsed, dict):
             return envelope(400, 0, MSG_PARSE, None), None
         body = parsed
@@ -290,6 +303,9 @@ def _answer(
         headers = dict(SERVER_HEADERS)
         headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
         return Response(result.content, 200, media_type=result.media_type, headers=headers), stored
+    if isinstance(result, RawReply):
+        text_out = json.dumps(result.payload, ensure_ascii=False, separators=(",", ":"))
+        return Response(text_out, 200, media_type="application/json", headers=SERVER_HEADERS), stored
     assert isinstance(result, Reply)
     return envelope(200, 1, result.message, result.data), stored
 
@@ -425,7 +441,8 @@ def banner(config: SimConfig, url: str) -> str:
             f"  speed:     {config.speed}x virtual time",
             f"  history:   {config.history} past CDRs",
             _component_line(config),
-            f"  faults:    {parse_faults(config.faults or '') or 'none'}",
+            *_demo_component_lines(config),
+            f"  faults:    {str(parse_faults(config.faults or '')) or 'none'}",
             _control_line(config, url),
             "Try an originate (557 rings, then 552):",
             f"  {curl}",
@@ -449,6 +466,17 @@ def _component_line(config: SimConfig) -> str:
         f"({config.component_method}, {config.component_style.upper()} style, "
         f"{config.component_timeout:g} s timeout)"
     )
+
+
+def _demo_component_lines(config: SimConfig) -> list[str]:
+    lines = []
+    for spec in config.components:
+        target = redact(spec.url) if spec.url else "not configured"
+        lines.append(
+            f"  {KIND_NAMES[spec.kind] + ':':<11}{spec.name} (app_name) -> {target}; "
+            f"originate context {spec.context}, or a campaign row {spec.kind} of context simotui"
+        )
+    return lines
 
 
 class _ForegroundServer(uvicorn.Server):

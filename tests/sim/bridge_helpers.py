@@ -13,7 +13,9 @@ from typing import Any
 from simotui.sim import SimulatedPbx
 from simotui.sim.dates import gregorian
 from simotui.sim.scenarios import BRIDGE_CONTEXT, BRIDGE_TEXT, DEMO_TRUNK_MANAGER_ID
-from simotui.sim.services import campaign_add, cdr_search, report_search
+from simotui.sim.services.autodialer.campaigns import add as campaign_add
+from simotui.sim.services.autodialer.reports import search as report_search
+from simotui.sim.services.reports import cdr_search
 
 from .helpers import TEHRAN
 

@@ -8,18 +8,17 @@ from typing import Any
 import pytest
 
 from simotui.sim import SimulatedPbx
+from simotui.sim.autodialer import REPORT_LAG
 from simotui.sim.dates import gregorian
+from simotui.sim.errors import OperationFailed
 from simotui.sim.ids import object_id_epoch
 from simotui.sim.models import Campaign
-from simotui.sim.services import (
-    campaign_add,
-    campaign_remove,
-    campaign_search,
-    campaign_update,
-    report_info,
-    report_search,
-)
-from simotui.sim.state import REPORT_LAG, OperationFailed
+from simotui.sim.services.autodialer.campaigns import add as campaign_add
+from simotui.sim.services.autodialer.campaigns import remove as campaign_remove
+from simotui.sim.services.autodialer.campaigns import search as campaign_search
+from simotui.sim.services.autodialer.campaigns import update as campaign_update
+from simotui.sim.services.autodialer.reports import info as report_info
+from simotui.sim.services.autodialer.reports import search as report_search
 
 from .helpers import TEHRAN
 

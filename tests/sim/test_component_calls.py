@@ -15,8 +15,8 @@ import pytest
 from simotui.calls.bridges import BridgeBook, BridgeRequestSeen, BridgeTarget
 from simotui.responder.responder import start_responder
 from simotui.sim import SimulatedPbx, build_pbx
+from simotui.sim.component_calls import COMPONENT_HANGUP_DELAY
 from simotui.sim.scenarios import ANNOUNCE_TEXT, BRIDGE_COMPONENT, BRIDGE_CONTEXT
-from simotui.sim.state import COMPONENT_HANGUP_DELAY
 
 from .bridge_helpers import add_bridge_campaign, canned_service, cdrs_by_cuid, report_rows, wait_until
 from .helpers import frozen_config
@@ -72,7 +72,7 @@ def test_exten_api_bridges_to_the_second_party(
         "dst": "bridge",
         "data": "",
         "unique_id": call.unique_id,
-        "app_name": "Exten API",
+        "app_name": BRIDGE_COMPONENT,  # the component's own name in the dialplan (§7.4)
     }
     assert call.outcome == "bridged" and call.extension == "552" and call.method == "POST"
     assert call.response == {"ok": "1", "extension": "552"} and call.second_disposition == "ANSWERED"
@@ -113,7 +113,7 @@ def test_trunk_api_dials_through_the_named_trunk_within_the_call_limit(book: Bri
         pbx = pbx_for(responder.url, component_kind="trunk")
         oid = run_call(pbx, "557")
     [call] = pbx.component_calls
-    assert call.request["app_name"] == "Trunk API"
+    assert call.request["app_name"] == BRIDGE_COMPONENT
     assert (call.outcome, call.trunk, call.call_limit) == ("bridged", "center", 7)
     [cdr] = cdrs_by_cuid(pbx, call.unique_id)
     assert (cdr["dst"], cdr["type"], cdr["outgoing_point"]) == ("09121234567", "outgoing", "Center")
@@ -165,7 +165,7 @@ def test_get_and_rest_styles(method: str, style: str) -> None:
     expected_path = "/hooks/ExtenAPI" if style == "rest" else "/hooks"
     assert sent_method == method and path.split("?")[0] == expected_path
     if method == "GET":
-        assert body == "" and f"unique_id={call.unique_id}" in path and "app_name=Exten+API" in path
+        assert body == "" and f"unique_id={call.unique_id}" in path and f"app_name={BRIDGE_COMPONENT}" in path
     else:
         assert json.loads(body) == call.request
     assert call.outcome == "bridged" and len(cdrs_by_cuid(pbx, call.unique_id)) == 1

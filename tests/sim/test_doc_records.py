@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from simotui.sim import SimulatedPbx, build_pbx, render
-from simotui.sim.services import report_info
+from simotui.sim.services.autodialer.reports import info as report_info
 
 from .helpers import TEHRAN, frozen_config, load_sample
 

@@ -8,7 +8,9 @@ from collections import Counter
 from simotui.sim import build_pbx
 from simotui.sim.dates import gregorian
 from simotui.sim.render import cdr as render_cdr
-from simotui.sim.services import campaign_search, cdr_search, quick_search, report_search
+from simotui.sim.services.autodialer.campaigns import search as campaign_search
+from simotui.sim.services.autodialer.reports import search as report_search
+from simotui.sim.services.reports import cdr_search, quick_search
 
 from .helpers import START, TEHRAN, frozen_config
 

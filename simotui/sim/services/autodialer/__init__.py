@@ -1,0 +1,1 @@
+"""``autodialer/*``: the bulk-dialer module's endpoints, one module per resource (§5)."""
