@@ -169,8 +169,8 @@ class CallBook:
         changed: set[str] = set()
         for key in keys:
             call = self.calls.get(key)
-            if call is None:
-                continue
+            if call is None or call.state.is_final:
+                continue  # a final call has nothing left to be looked for
             limit = min(until, call.deadline - JUST_BEFORE) if short_of_deadline else until
             self._set(call.covered(limit), changed)
         return changed

@@ -20,8 +20,11 @@ Every change is journalled (by :class:`~simotui.calls.journal.JournalWriter`) an
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from enum import StrEnum
@@ -41,6 +44,10 @@ from simotui.errors import NOT_SENT_CODES, SimotuiError, may_have_been_processed
 ORIGINATE_SERVICE = "call/originate/act"
 CAMPAIGN_SERVICE = "autodialer/campaigns/add"
 CLEANUP_KEPT = "campaign kept (removal off)"
+# CDRs matched to calls between two turns of the event loop.
+APPLY_CHUNK = 500
+# A window of more CDRs than this is read with the garbage collector held off (see poll).
+BIG_WINDOW = 2000
 CLEANUP_DONE = "campaign removed"
 
 ChangeListener = Callable[[set[str]], None]
@@ -309,8 +316,30 @@ class CallTracker:
             SimotuiError: a search failed; nothing changed (no deadline passes on a failed poll).
         """
         plan = plan_cycle(self.book, self.clock(), self.tail, prefer_window=self._window_is_cheaper())
-        result = await fetch_cycle(self.client, plan, self.page_size)
-        return result, self.apply_poll(result)
+        big = plan.cdr_window is not None and (self.tail is None or (self._window_rows or 0) > BIG_WINDOW)
+        if not big:
+            result = await fetch_cycle(self.client, plan, self.page_size)
+        else:
+            # A first window (a restore) can hold thousands of CDRs. While they are read, the cyclic
+            # garbage collector is held off — with tens of thousands of live records one of its full
+            # passes stalls the event loop for a fifth of a second — and, when there were that many,
+            # what survives is frozen out of its way. Calls and records are acyclic, so reference
+            # counting still frees them.
+            with _collector_held() as held:
+                result = await fetch_cycle(self.client, plan, self.page_size)
+                held.freeze = len(result.cdrs) > BIG_WINDOW
+        if len(result.cdrs) <= APPLY_CHUNK:
+            return result, self.apply_poll(result)
+        # Thousands of CDRs at once (a restore after a long stop): applied a chunk at a time,
+        # so the keys a user types are read in between.
+        changed: set[str] = set()
+        rows = result.cdrs
+        for start in range(0, len(rows), APPLY_CHUNK):
+            chunk = replace(result, cdrs=rows[start : start + APPLY_CHUNK], campaigns=(), reports=())
+            changed |= self._changed(self.book.apply_cdrs(chunk.cdrs))
+            await asyncio.sleep(0)
+        changed |= self.apply_poll(replace(result, cdrs=()))
+        return result, changed
 
     def _window_is_cheaper(self) -> bool:
         # Both estimates come from the last time each ran: the window holds about as many rows as
@@ -424,3 +453,23 @@ class CallTracker:
             self.book.add(call)
             self._sent.add(call.key)
         self._changed({call.key for call in added})
+
+
+@dataclass(slots=True)
+class _Held:
+    freeze: bool = False
+
+
+@contextmanager
+def _collector_held() -> Iterator[_Held]:
+    """Hold off the cyclic garbage collector for a block; freeze what survived, when asked."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    held = _Held()
+    try:
+        yield held
+    finally:
+        if held.freeze:
+            gc.freeze()
+        if was_enabled:
+            gc.enable()

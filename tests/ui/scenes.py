@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import httpx
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import Input, Select
 
 from simotui.api import Credentials, SimotelClient
 from simotui.calls.dials import CallMode
@@ -185,9 +185,9 @@ async def cdr_detail(pilot: Pilot[None], scene: Scene) -> None:
     """The detail of the first CDR with a route of several steps."""
     await report_browser(pilot, scene)
     browser = scene.app.screen.query_one("#cdr-browser", ReportBrowser)
-    table = browser.query_one(DataTable)
+    table = browser.query_one(LiveTable)
     target = next(key for key, cdr in browser.records.items() if len(cdr.route) >= 3)  # type: ignore[attr-defined]
-    table.move_cursor(row=table.get_row_index(target))
+    table.move_cursor(target)
     await pilot.press("enter")
     await wait_for(pilot, lambda: isinstance(scene.app.screen, CdrDetailScreen))
     await settle(pilot, scene)

@@ -264,7 +264,7 @@ async def test_report_browser_pages_filters_and_opens_route_steps(sim: Simulator
         await wait_until(pilot, lambda: browser.total is not None, what="first page")
         total = browser.total
         assert total is not None and total > 20
-        position = lambda: str(browser.query_one(".report-position", Static).render())  # noqa: E731
+        position = lambda: browser.query_one(".report-position").text  # type: ignore[attr-defined]  # noqa: E731
         assert position().startswith(f"1–20 of {total:,}")
         await pilot.press("pagedown")
         await wait_until(pilot, lambda: browser.state.start == 20, what="page 2")
@@ -272,9 +272,9 @@ async def test_report_browser_pages_filters_and_opens_route_steps(sim: Simulator
         await pilot.press("pageup")
         await wait_until(pilot, lambda: browser.state.start == 0)
         # Sort by billsec (cursor on that column, then s): server-side, ascending first.
-        table = browser.query_one(DataTable)
+        table = browser.query_one(LiveTable)
         table.focus()
-        table.move_cursor(column=5)
+        table.cursor_column = 5
         await pilot.press("s")
         await wait_until(pilot, lambda: browser.state.sorting == {"billsec": 1}, what="sort")
         billsecs = [record.billsec for record in browser.records.values()]  # type: ignore[attr-defined]
@@ -288,7 +288,8 @@ async def test_report_browser_pages_filters_and_opens_route_steps(sim: Simulator
         assert browser.total is not None and browser.total < total
         # Open a CDR that has route steps.
         target = next(r for r in browser.records.values() if r.route)  # type: ignore[attr-defined]
-        table.move_cursor(row=table.get_row_index(target.id), column=0)
+        table.move_cursor(target.id)
+        table.cursor_column = 0
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, CdrDetailScreen), what="CDR detail")
         route = app.screen.query_one(".route-table", DataTable)
@@ -307,7 +308,7 @@ async def test_cdr_detail_prefills_the_dial_form(sim: SimulatorHandle) -> None:
         await wait_until(pilot, lambda: bool(browser.records))
         record = next(iter(browser.records.values()))
         sent_before = len(originates(sim))
-        browser.query_one(DataTable).focus()
+        browser.query_one(LiveTable).focus()
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, CdrDetailScreen))
         await pilot.press("d")
@@ -380,9 +381,9 @@ async def test_campaign_reports_show_tries_with_causes(sim: SimulatorHandle) -> 
         await pilot.press("enter")
         await wait_until(pilot, lambda: bool(browser.records), what="campaign rows")
         row = next(r for r in browser.records.values() if r.tries)  # type: ignore[attr-defined]
-        table = browser.query_one(DataTable)
+        table = browser.query_one(LiveTable)
         table.focus()
-        table.move_cursor(row=table.get_row_index(row.id))
+        table.move_cursor(row.id)
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen.__class__.__name__ == "CampaignRowScreen", what="tries")
         tries = app.screen.query_one("#tries-table", DataTable)
@@ -413,8 +414,8 @@ async def test_masking_hides_phone_numbers_on_every_screen(sim: SimulatorHandle)
         await wait_until(pilot, lambda: bool(browser.records))
         cells = [
             str(c)
-            for r in range(browser.query_one(DataTable).row_count)
-            for c in browser.query_one(DataTable).get_row_at(r)
+            for r in range(browser.query_one(LiveTable).row_count)
+            for c in browser.query_one(LiveTable).get_row_at(r)
         ]
         long_numbers = [c for c in cells if c.isdigit() and len(c) >= 8]
         assert not long_numbers, long_numbers
@@ -424,8 +425,8 @@ async def test_masking_hides_phone_numbers_on_every_screen(sim: SimulatorHandle)
             pilot,
             lambda: any(
                 c.isdigit() and len(c) >= 8
-                for r in range(browser.query_one(DataTable).row_count)
-                for c in map(str, browser.query_one(DataTable).get_row_at(r))
+                for r in range(browser.query_one(LiveTable).row_count)
+                for c in map(str, browser.query_one(LiveTable).get_row_at(r))
             ),
         )
 
@@ -450,9 +451,10 @@ async def test_copy_and_save_recording_from_a_cdr(sim: SimulatorHandle, tmp_path
         await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
         browser = app.screen.query_one("#cdr-browser", ReportBrowser)
         await wait_until(pilot, lambda: bool(browser.records))
-        table = browser.query_one(DataTable)
+        table = browser.query_one(LiveTable)
         table.focus()
-        table.move_cursor(row=0, column=8)
+        table.cursor_row = 0
+        table.cursor_column = 8
         await pilot.press("y")
         first = next(iter(browser.records.values()))
         assert app.clipboard == first.cuid  # type: ignore[attr-defined]
@@ -468,7 +470,8 @@ async def test_copy_and_save_recording_from_a_cdr(sim: SimulatorHandle, tmp_path
             await wait_until(pilot, lambda: any(r.record for r in browser.records.values()))  # type: ignore[attr-defined]
             recorded = next(r for r in browser.records.values() if r.record)  # type: ignore[attr-defined]
         table.focus()
-        table.move_cursor(row=table.get_row_index(recorded.id), column=0)
+        table.move_cursor(recorded.id)
+        table.cursor_column = 0
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, CdrDetailScreen))
         app.screen.downloads = tmp_path  # type: ignore[attr-defined]
@@ -500,7 +503,7 @@ async def test_export_every_page_equals_the_servers_records(
         await wait_until(pilot, lambda: browser.total is not None)
         total = browser.total
         assert total is not None and total > 20  # more than one page
-        browser.query_one(DataTable).focus()
+        browser.query_one(LiveTable).focus()
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
         if fmt == "json":

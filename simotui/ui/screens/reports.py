@@ -20,6 +20,7 @@ from simotui.api.client import SimotelClient
 from simotui.api.models import CampaignReportQuery, CampaignReportRow, Cdr, CdrQuery, Page, Pagination
 from simotui.export import CDR_CSV_FIELDS, REPORT_CSV_FIELDS, cdr_csv_row, report_csv_row
 from simotui.ui.masking import masker
+from simotui.ui.widgets.live_table import LiveTable
 from simotui.ui.widgets.report_browser import Column, FilterField, ReportBrowser, ReportKind, default_window
 from simotui.ui.widgets.status_line import StatusLine
 
@@ -227,11 +228,11 @@ class ReportsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#cdr-browser").query_one(DataTable).focus()
+        self.query_one("#cdr-browser").query_one(LiveTable).focus()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        self.query_one(f"#{'cdr' if tab == 'cdrs' else 'campaign'}-browser").query_one(DataTable).focus()
+        self.query_one(f"#{'cdr' if tab == 'cdrs' else 'campaign'}-browser").query_one(LiveTable).focus()
 
     @on(ReportBrowser.RecordChosen)
     def _on_record_chosen(self, event: ReportBrowser.RecordChosen) -> None:

@@ -70,6 +70,8 @@ class LiveTable(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
+        Binding("left", "cursor_left", "Left", show=False),
+        Binding("right", "cursor_right", "Right", show=False),
         Binding("up", "cursor_up", "Up", show=False),
         Binding("down", "cursor_down", "Down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
@@ -80,6 +82,7 @@ class LiveTable(ScrollView, can_focus=True):
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True)
+    cursor_column: reactive[int] = reactive(0)
 
     @dataclass
     class RowHighlighted(Message):
@@ -114,9 +117,18 @@ class LiveTable(ScrollView, can_focus=True):
         def control(self) -> LiveTable:
             return self.table
 
-    def __init__(self, columns: Sequence[str], *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[str],
+        *,
+        cells: bool = False,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.columns = tuple(columns)
+        self.cells = cells
+        """A cell cursor (left/right move it; the cell under it is what is copied or sorted by)."""
         self._order: list[str] = []
         self._index: dict[str, int] = {}
         self._cells: dict[str, tuple[Text, ...]] = {}
@@ -143,6 +155,16 @@ class LiveTable(ScrollView, can_focus=True):
     def get_row(self, key: str) -> tuple[str, ...]:
         """A row's cells as plain text."""
         return tuple(cell.plain for cell in self._cells[key])
+
+    def get_row_at(self, index: int) -> tuple[str, ...]:
+        """The cells of the row at a position, as plain text."""
+        return self.get_row(self._order[index])
+
+    @property
+    def cursor_cell(self) -> str | None:
+        """The text of the cell under the cursor (its column 0 when the cursor is a row)."""
+        key = self.cursor_key
+        return None if key is None else self._cells[key][self.cursor_column].plain
 
     def get_row_index(self, key: str) -> int:
         """Where a row is."""
@@ -271,6 +293,24 @@ class LiveTable(ScrollView, can_focus=True):
         if self._order:
             self.cursor_row = min(max(self.cursor_row + rows, 0), len(self._order) - 1)
 
+    def action_cursor_left(self) -> None:
+        if self.cells:
+            self.cursor_column = max(self.cursor_column - 1, 0)
+
+    def action_cursor_right(self) -> None:
+        if self.cells:
+            self.cursor_column = min(self.cursor_column + 1, len(self.columns) - 1)
+
+    def watch_cursor_column(self) -> None:
+        self._lines.clear()
+        left = sum(width + 2 * PADDING for width in self._widths[: self.cursor_column])
+        right = left + self._widths[self.cursor_column] + 2 * PADDING
+        if left < self.scroll_offset.x:
+            self.scroll_to(x=left, animate=False)
+        elif right > self.scroll_offset.x + self.size.width:
+            self.scroll_to(x=right - self.size.width, animate=False)
+        self.refresh()
+
     def action_cursor_up(self) -> None:
         self._step(-1)
 
@@ -303,6 +343,9 @@ class LiveTable(ScrollView, can_focus=True):
         row = self.scroll_offset.y + event.y - 1
         if 0 <= row < len(self._order):
             self.cursor_row = row
+            column = self._column_at(event.x + self.scroll_offset.x)
+            if self.cells and column is not None:
+                self.cursor_column = column
             if event.chain >= 2:
                 self.action_select_cursor()
 
@@ -316,10 +359,12 @@ class LiveTable(ScrollView, can_focus=True):
 
     # -- drawing ------------------------------------------------------------------------------
 
-    def _row_segments(self, cells: Sequence[Text], base: Style) -> list[Segment]:
+    def _row_segments(self, cells: Sequence[Text], row_style: Style, cursor_cell: int = -1) -> list[Segment]:
         segments: list[Segment] = []
         pad = " " * PADDING
-        for cell, width in zip(cells, self._widths, strict=True):
+        cursor_style = self.get_component_rich_style("live-table--cursor") if cursor_cell >= 0 else None
+        for column, (cell, width) in enumerate(zip(cells, self._widths, strict=True)):
+            base = row_style + cursor_style if column == cursor_cell and cursor_style else row_style
             segments.append(Segment(pad, base))
             # A Text's own style is not in its rendered pieces (rich applies it when printing).
             own = base + self._style(cell.style) if cell.style else base
@@ -356,9 +401,13 @@ class LiveTable(ScrollView, can_focus=True):
         if cached is None:
             parity = "live-table--even-row" if row % 2 else "live-table--odd-row"
             base = self.rich_style + self.get_component_rich_style(parity)
-            if cursor:
+            cursor_cell = -1
+            if cursor and self.cells:
+                cursor_cell = self.cursor_column
+            elif cursor:
                 base += self.get_component_rich_style("live-table--cursor")
-            cached = self._lines[cache_key] = (Strip(self._row_segments(self._cells[key], base)), base)
+            strip = Strip(self._row_segments(self._cells[key], base, cursor_cell))
+            cached = self._lines[cache_key] = (strip, base)
         strip, base = cached
         # The row's own background runs to the edge, as DataTable's do.
         return strip.crop_extend(scroll_x, scroll_x + width, base)

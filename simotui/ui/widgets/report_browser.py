@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Checkbox, DataTable, Input, Static
+from textual.widgets import Checkbox, Input
 
 from simotui.api.dates import parse_local_string
 from simotui.api.models import Page, Pagination
@@ -28,6 +28,8 @@ from simotui.errors import SimotuiError
 from simotui.ui.clipboard import copy_text
 from simotui.ui.masking import masker
 from simotui.ui.styles import disposition_style
+from simotui.ui.widgets.line import Line
+from simotui.ui.widgets.live_table import LiveTable
 from simotui.ui.workers import ReportsDeadWorkers
 
 R = TypeVar("R")
@@ -162,11 +164,9 @@ class ReportBrowser(ReportsDeadWorkers, Widget, Generic[R]):
                 widget.styles.width = spec.width
                 yield widget
             yield Checkbox("similar", True, id="filter-alike", compact=True)
-        table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, classes="report-table")
-        for column in self.kind.columns:
-            table.add_column(column.label, key=column.label)
+        table = LiveTable([column.label for column in self.kind.columns], cells=True, classes="report-table")
         yield table
-        yield Static("", classes="report-position")
+        yield Line("", classes="report-position")
 
     def on_mount(self) -> None:
         self.border_title = self.kind.name
@@ -231,13 +231,17 @@ class ReportBrowser(ReportsDeadWorkers, Widget, Generic[R]):
 
     def _refill(self) -> None:
         """Show the records held; a new page is a new result set, so the table is refilled."""
-        table: DataTable[Text] = self.query_one(DataTable)
-        cursor = table.cursor_coordinate
+        table = self.query_one(LiveTable)
+        cursor = table.cursor_row
         table.clear()
-        for key, record in self.records.items():
-            table.add_row(*(self._cell(column, record) for column in self.kind.columns), key=key)
+        table.update_rows(
+            added={
+                key: [self._cell(column, record) for column in self.kind.columns]
+                for key, record in self.records.items()
+            }
+        )
         if table.row_count:
-            table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
+            table.cursor_row = min(cursor, table.row_count - 1)
 
     @on(LoadFailed)
     def _on_load_failed(self, message: LoadFailed) -> None:
@@ -261,8 +265,8 @@ class ReportBrowser(ReportsDeadWorkers, Widget, Generic[R]):
         return f"{span}  ·  sorted by {sort}  ·  {state.count} per page  ·  PgUp/PgDn pages, s sorts"
 
     def _show_position(self, text: str, *, error: bool = False) -> None:
-        line = self.query_one(".report-position", Static)
-        line.update(text)
+        line = self.query_one(".report-position", Line)
+        line.text = text
         line.set_class(error, "-error")
 
     # -- actions ------------------------------------------------------------------------------
@@ -271,7 +275,7 @@ class ReportBrowser(ReportsDeadWorkers, Widget, Generic[R]):
     def _on_filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.search()
-        self.query_one(DataTable).focus()
+        self.query_one(LiveTable).focus()
 
     @on(Checkbox.Changed)
     def _on_alike_changed(self, event: Checkbox.Changed) -> None:
@@ -302,31 +306,31 @@ class ReportBrowser(ReportsDeadWorkers, Widget, Generic[R]):
         self.load(replace(self.state, sorting={column.sort_field: direction}, start=0))
 
     def action_sort_by_cursor(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(LiveTable)
         self.sort_by(self.kind.columns[table.cursor_column])
 
-    @on(DataTable.HeaderSelected)
-    def _on_header_selected(self, event: DataTable.HeaderSelected) -> None:
+    @on(LiveTable.HeaderSelected)
+    def _on_header_selected(self, event: LiveTable.HeaderSelected) -> None:
         event.stop()
-        self.sort_by(self.kind.columns[event.column_index])
+        self.sort_by(self.kind.columns[event.column])
 
-    @on(DataTable.RowSelected)
-    def _on_row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(LiveTable.RowSelected)
+    def _on_row_selected(self, event: LiveTable.RowSelected) -> None:
         event.stop()
-        record = self.records.get(event.row_key.value or "")
+        record = self.records.get(event.key)
         if record is not None:
             self.post_message(self.RecordChosen(record))
 
     def action_copy_cell(self) -> None:
-        table: DataTable[Text] = self.query_one(DataTable)
-        if table.row_count:
-            copy_text(self.app, str(table.get_cell_at(table.cursor_coordinate)), "value")
+        """Copy the cell under the cursor."""
+        cell = self.query_one(LiveTable).cursor_cell
+        if cell is not None:
+            copy_text(self.app, cell, "value")
 
     def action_copy_row(self) -> None:
-        table: DataTable[Text] = self.query_one(DataTable)
-        if table.row_count:
-            cells = table.get_row_at(table.cursor_row)
-            copy_text(self.app, "\t".join(str(cell) for cell in cells), "row")
+        table = self.query_one(LiveTable)
+        if table.cursor_key is not None:
+            copy_text(self.app, "\t".join(table.get_row(table.cursor_key)), "row")
 
     def action_export(self) -> None:
         """Write this page, or every page, of the current search to CSV or JSON."""
