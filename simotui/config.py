@@ -174,6 +174,10 @@ class HooksProfile:
     """Where the Basic-auth password comes from."""
     allowed_ips: tuple[str, ...] = ()
     """Addresses or networks allowed to call; empty allows any."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Proxies whose ``X-Forwarded-For`` is believed; empty believes none."""
+    insecure: bool = False
+    """Allow listening beyond loopback with neither auth nor an allow-list."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,7 +502,19 @@ class _Reader:
         prefix = _join(profile_prefix, "hooks")
         data = self.sub_table(profile, profile_prefix, "hooks")
         self.table(
-            data, prefix, frozenset({"listen", "username", "password", "password_command", "allowed_ips"})
+            data,
+            prefix,
+            frozenset(
+                {
+                    "listen",
+                    "username",
+                    "password",
+                    "password_command",
+                    "allowed_ips",
+                    "trusted_proxies",
+                    "insecure",
+                }
+            ),
         )
         listen: str | None = None
         if "listen" in data:
@@ -506,19 +522,23 @@ class _Reader:
             problem = listen_problem(listen)
             if problem:
                 raise self.fail(_join(prefix, "listen"), problem)
-        allowed = self.strings(data, prefix, "allowed_ips")
-        for entry in allowed:
-            try:
-                ipaddress.ip_network(entry, strict=False)
-            except ValueError:
-                raise self.fail(
-                    _join(prefix, "allowed_ips"), f"{entry!r} is not an IP address or network"
-                ) from None
+        networks = {}
+        for key in ("allowed_ips", "trusted_proxies"):
+            networks[key] = self.strings(data, prefix, key)
+            for entry in networks[key]:
+                try:
+                    ipaddress.ip_network(entry, strict=False)
+                except ValueError:
+                    raise self.fail(
+                        _join(prefix, key), f"{entry!r} is not an IP address or network"
+                    ) from None
         return HooksProfile(
             listen=listen,
             username=self.string(data, prefix, "username", ""),
             password=self.secret(data, prefix, "password", name),
-            allowed_ips=allowed,
+            allowed_ips=networks["allowed_ips"],
+            trusted_proxies=networks["trusted_proxies"],
+            insecure=self.boolean(data, prefix, "insecure", False),
         )
 
 
@@ -754,7 +774,12 @@ def _hooks(profile: Profile, env: Mapping[str, str]) -> HooksSettings:
     # The responder's password is only needed when it listens; its command is not run otherwise.
     password = hooks.password.resolve(env) if hooks.password is not None and hooks.listen else None
     return HooksSettings(
-        listen=hooks.listen, username=hooks.username, password=password, allowed_ips=hooks.allowed_ips
+        listen=hooks.listen,
+        username=hooks.username,
+        password=password,
+        allowed_ips=hooks.allowed_ips,
+        trusted_proxies=hooks.trusted_proxies,
+        insecure=hooks.insecure,
     )
 
 
@@ -823,6 +848,8 @@ api_key = "simotui-demo-key"
 # listen = "0.0.0.0:8081"
 # username = "simotel"
 # password_command = ["pass", "show", "simotel/hooks"]
+# trusted_proxies = ["10.0.0.1"]    # a reverse proxy in front: believe its X-Forwarded-For
+# insecure = false                  # listen beyond loopback with neither auth nor allow-list
 # allowed_ips = ["10.0.0.5", "192.168.1.0/24"]
 
 # How much history the journal keeps.

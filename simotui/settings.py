@@ -61,6 +61,20 @@ class HooksSettings:
     """Basic-auth password."""
     allowed_ips: tuple[str, ...] = ()
     """Addresses or networks allowed to call; empty allows any."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Proxies whose ``X-Forwarded-For`` is believed (the peer's own address otherwise)."""
+    insecure: bool = False
+    """Allow listening beyond loopback with neither Basic auth nor an allow-list."""
+
+    @property
+    def protection(self) -> str:
+        """How the responder is protected, in words (the status line shows it)."""
+        parts = []
+        if self.username or self.password is not None:
+            parts.append("Basic auth")
+        if self.allowed_ips:
+            parts.append(f"{len(self.allowed_ips)} allowed address(es)")
+        return " + ".join(parts) or "open"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ started outside the app; the app attaches a listener once it runs. No Textual he
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from simotui.calls.bridges import BridgeBook, BridgeRequestSeen
 from simotui.errors import ConfigError
 from simotui.listen import parse_listen
+from simotui.responder.stats import ResponderStats
 from simotui.settings import HooksSettings
 
 Listener = Callable[[BridgeRequestSeen], None]
@@ -25,6 +27,9 @@ class BridgeLink:
 
     book: BridgeBook = field(default_factory=BridgeBook)
     url: str | None = None
+    stats: ResponderStats = field(default_factory=ResponderStats)
+    protection: str = ""
+    """How the running responder is protected, in words ("Basic auth + 1 allowed address(es)")."""
     _listener: Listener | None = None
     _early: list[BridgeRequestSeen] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -71,6 +76,9 @@ def running_bridge(hooks: HooksSettings) -> Iterator[BridgeLink]:
         host, port = parse_listen(hooks.listen, any_port=True)
     except ValueError as exc:
         raise ConfigError(f"hooks listen address: {exc}") from None
+    problem = open_listener_problem(hooks, host)
+    if problem:
+        raise ConfigError(problem)
     try:
         handle = start_responder(
             link.book,
@@ -79,15 +87,38 @@ def running_bridge(hooks: HooksSettings) -> Iterator[BridgeLink]:
             username=hooks.username,
             password=hooks.password,
             allowed_ips=hooks.allowed_ips,
+            trusted_proxies=hooks.trusted_proxies,
             on_request=link.deliver,
+            stats=link.stats,
         )
     except OSError as exc:
         raise ConfigError(
             f"the bridge responder cannot listen on {hooks.listen}: {exc.strerror or exc}"
         ) from None
     link.url = handle.url
+    link.protection = hooks.protection
     try:
         yield link
     finally:
         handle.stop()
         link.url = None
+
+
+def open_listener_problem(hooks: HooksSettings, host: str) -> str | None:
+    """Why the responder must not listen on ``host`` as configured, or None."""
+    if _loopback(host) or hooks.protection != "open" or hooks.insecure:
+        return None
+    return (
+        f"the bridge responder would listen on {hooks.listen} with neither Basic auth nor an IP "
+        "allow-list: anyone who can reach it could ask where a call goes and learn the second "
+        "party's number. Set hooks.username and hooks.password, or hooks.allowed_ips (Simotel's "
+        "address) — or hooks.insecure = true to listen open anyway."
+    )
+
+
+def _loopback(host: str) -> bool:
+    """Whether a listen host is reachable from this machine only."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"

@@ -7,9 +7,19 @@ any sub-path (Rest style appends a name). Each request is answered from memory b
 ``BridgeBook``, so the answer comes back in milliseconds, well within the component's
 1-second timeout.
 
-Checks, in order: the IP allow-list (403), then optional HTTP Basic auth (401). Where the
-reference is silent: a body that cannot be read is answered 400 with the refusal
-``{"ok":"0"}``; refusals of readable requests are HTTP 200 with ``{"ok":"0"}``.
+It is a server simotui opens to the network, so it trusts nothing it is sent. Checks, in order:
+
+1. the IP allow-list (403) — on the address the connection came from; ``X-Forwarded-For`` is
+   believed only from a configured trusted proxy (uvicorn's own proxy-header rewriting is off);
+2. optional HTTP Basic auth (401), compared in constant time;
+3. a body of at most ``MAX_BODY`` bytes (413) and JSON nested at most ``MAX_DEPTH`` deep (400).
+
+Requests refused by these checks are only counted (:class:`ResponderStats`): a flood of them
+must cost the console nothing but a number in its status line. Where the reference is silent: a
+body that cannot be read is answered 400 with the refusal ``{"ok":"0"}``; refusals of readable
+requests are HTTP 200 with ``{"ok":"0"}``. A pending bridge is claimed once: the request that
+claims it gets the second party; a retry with the same ``unique_id`` gets the same answer; any
+other request for it is refused (see :mod:`simotui.calls.bridges`).
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from simotui.calls.bridges import REFUSAL, BridgeBook, BridgeDecision, BridgeRequestSeen
+from simotui.responder.stats import ResponderStats
 from simotui.secret import Secret
 from simotui.serving import ThreadedServer
 
@@ -39,6 +50,11 @@ log = logging.getLogger(__name__)
 REFUSED_IP = "IP not allowed"
 REFUSED_AUTH = "authentication failed"
 REFUSED_UNREADABLE = "request body could not be read"
+REFUSED_TOO_LARGE = "request body too large"
+#: A component request is a handful of short fields; anything near this is not Simotel.
+MAX_BODY = 16 * 1024
+MAX_DEPTH = 8
+
 
 _METHODS = ["GET", "POST"]
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -57,12 +73,20 @@ def _stringify(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _depth(value: Any, limit: int) -> int:
+    """How deep a parsed JSON value nests (stops counting past ``limit``)."""
+    if limit < 0 or not isinstance(value, dict | list):
+        return 0
+    items = value.values() if isinstance(value, dict) else value
+    return 1 + max((_depth(item, limit - 1) for item in items), default=0)
+
+
 def _json_fields(text: str) -> dict[str, str] | None:
     try:
         parsed = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
-    if not isinstance(parsed, dict):
+    if not isinstance(parsed, dict) or _depth(parsed, MAX_DEPTH) > MAX_DEPTH:
         return None
     return {str(k): _stringify(v) for k, v in parsed.items()}
 
@@ -104,6 +128,25 @@ def _parse_networks(entries: Sequence[str]) -> list[_Network]:
     return networks
 
 
+def _in(address: str, networks: list[_Network]) -> bool:
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(parsed in network for network in networks)
+
+
+def peer_address(direct: str, forwarded_for: str | None, trusted: list[_Network]) -> str:
+    """The address a request came from: the connection's, or — only when the connection is from a
+    trusted proxy — the right-most address in ``X-Forwarded-For`` that is not a trusted proxy."""
+    if not forwarded_for or not trusted or not _in(direct, trusted):
+        return direct
+    for hop in reversed([part.strip() for part in forwarded_for.split(",")]):
+        if hop and not _in(hop, trusted):
+            return hop
+    return direct
+
+
 def _ip_allowed(client: str, networks: list[_Network]) -> bool:
     if not networks:
         return True
@@ -138,56 +181,69 @@ def create_responder_app(
     username: str = "",
     password: Secret | None = None,
     allowed_ips: Sequence[str] = (),
+    trusted_proxies: Sequence[str] = (),
     on_request: Callable[[BridgeRequestSeen], None] | None = None,
+    stats: ResponderStats | None = None,
 ) -> Starlette:
     """The responder as an ASGI app; Basic auth is required when a username or password is set.
 
-    ``allowed_ips`` entries are addresses or CIDR networks (empty allows every address); a
-    malformed entry raises ``ValueError`` here rather than silently admitting nobody.
-    ``on_request`` gets a ``BridgeRequestSeen`` for every request, refused ones included,
-    after the answer has been sent, on one of the responder's worker threads (so a slow
-    listener delays no answer; two requests' reports may arrive in either order).
+    ``allowed_ips`` and ``trusted_proxies`` entries are addresses or CIDR networks (an empty
+    allow-list allows every address); a malformed entry raises ``ValueError`` here rather than
+    silently admitting nobody. ``on_request`` gets a ``BridgeRequestSeen`` for every request that
+    passed the checks (answered or refused by the book), after the answer has been sent, on one
+    of the responder's worker threads; requests the checks refused are only counted in ``stats``.
     """
     networks = _parse_networks(allowed_ips)
+    trusted = _parse_networks(trusted_proxies)
     secret = password.reveal() if password is not None else ""
     need_auth = bool(username or secret)
     expected = f"{username}:{secret}".encode()
+    counts = stats if stats is not None else ResponderStats()
 
-    def seen(fields: Mapping[str, str], decision: BridgeDecision | None, refused: str | None) -> None:
+    def seen(fields: Mapping[str, str], decision: BridgeDecision) -> None:
         if on_request is None:
             return
         report = BridgeRequestSeen(
-            call_id=decision.call_id if decision is not None else None,
+            call_id=decision.call_id,
             unique_id=str(fields.get("unique_id", "")).strip(),
             src=str(fields.get("src", "")).strip(),
             dst=str(fields.get("dst", "")).strip(),
             app_name=str(fields.get("app_name", "")),
-            answer=dict(decision.answer) if decision is not None else dict(REFUSAL),
-            refused=refused,
+            answer=dict(decision.answer),
+            refused=decision.refused,
         )
         try:
             on_request(report)
         except Exception:  # a broken listener must not take the responder down
             log.exception("bridge responder: on_request failed")
 
+    def refuse(reason: str, peer: str, status: int, **kwargs: Any) -> Response:
+        counts.refuse(reason, peer)
+        return _json_response(REFUSAL, status, **kwargs)
+
     async def endpoint(request: Request) -> Response:
-        client = request.client.host if request.client is not None else ""
+        direct = request.client.host if request.client is not None else ""
+        client = peer_address(direct, request.headers.get("x-forwarded-for"), trusted)
         if not _ip_allowed(client, networks):
-            log.info("bridge responder: refused %s (not in the allow-list)", client)
-            return _json_response(REFUSAL, 403, background=BackgroundTask(seen, {}, None, REFUSED_IP))
+            return refuse(REFUSED_IP, client, 403)
         if need_auth and not _basic_ok(request.headers.get("authorization"), expected):
-            log.info("bridge responder: refused %s (authentication)", client)
-            return _json_response(
-                REFUSAL,
-                401,
-                headers={"WWW-Authenticate": 'Basic realm="simotui"'},
-                background=BackgroundTask(seen, {}, None, REFUSED_AUTH),
-            )
-        fields = _read_fields(request, await request.body())
+            return refuse(REFUSED_AUTH, client, 401, headers={"WWW-Authenticate": 'Basic realm="simotui"'})
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY:
+            return refuse(REFUSED_TOO_LARGE, client, 413)
+        raw = bytearray()
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > MAX_BODY:
+                return refuse(REFUSED_TOO_LARGE, client, 413)
+        fields = _read_fields(request, bytes(raw))
         if fields is None:
-            log.info("bridge responder: unreadable %s body from %s", request.method, client)
-            return _json_response(REFUSAL, 400, background=BackgroundTask(seen, {}, None, REFUSED_UNREADABLE))
+            return refuse(REFUSED_UNREADABLE, client, 400)
         decision = book.decide(fields)
+        if decision.refused is None:
+            counts.answer()
+        else:
+            counts.refuse(decision.refused, client)
         log.debug(
             "bridge responder: %s %s -> call %s refused=%s",
             request.method,
@@ -195,8 +251,7 @@ def create_responder_app(
             decision.call_id,
             decision.refused,
         )
-        task = BackgroundTask(seen, fields, decision, decision.refused)
-        return _json_response(decision.answer, background=task)
+        return _json_response(decision.answer, background=BackgroundTask(seen, fields, decision))
 
     return Starlette(routes=[Route("/{path:path}", endpoint, methods=_METHODS)])
 
@@ -240,12 +295,22 @@ def start_responder(
     username: str = "",
     password: Secret | None = None,
     allowed_ips: Sequence[str] = (),
+    trusted_proxies: Sequence[str] = (),
     on_request: Callable[[BridgeRequestSeen], None] | None = None,
+    stats: ResponderStats | None = None,
 ) -> ResponderHandle:
     """Serve the responder with uvicorn in a daemon thread; returns once it accepts connections."""
     app = create_responder_app(
-        book, username=username, password=password, allowed_ips=allowed_ips, on_request=on_request
+        book,
+        username=username,
+        password=password,
+        allowed_ips=allowed_ips,
+        trusted_proxies=trusted_proxies,
+        on_request=on_request,
+        stats=stats,
     )
-    server = ThreadedServer(app, host, port, "simotui-bridge")
+    # uvicorn would rewrite the client address from X-Forwarded-For for any local peer: the
+    # responder decides that itself, for trusted proxies only.
+    server = ThreadedServer(app, host, port, "simotui-bridge", {"proxy_headers": False})
     server.start("bridge responder")
     return ResponderHandle(book, server)

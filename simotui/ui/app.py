@@ -7,6 +7,7 @@ import contextlib
 import select
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import partial
@@ -49,6 +50,8 @@ from simotui.ui.workers import WorkerDied
 
 Clock = Callable[[], datetime]
 TERMINAL_CHECK_SECONDS = 1.0
+REFUSAL_CHECK_SECONDS = 2.0
+REFUSAL_TOAST_EVERY = 30.0
 
 
 def terminal_gone(stream: TextIO | None) -> bool:
@@ -128,6 +131,9 @@ class SimotuiApp(App[None]):
         self.status_changed: Signal[ConnectionStatus] = Signal(self, "status-changed")
         self.dashboard: DashboardScreen | None = None
         self._poller_backoff = 0.0
+        self._last_refusal_toast = float("-inf")
+        self._refusals_shown = -1
+        self._monotonic = time.monotonic
 
     @property
     def clock(self) -> Clock:
@@ -168,6 +174,9 @@ class SimotuiApp(App[None]):
             self.notify(problem, title="Journal", severity="warning")
         self._catch_hang_up()
         self.bridge.listen(self._bridge_request_seen)
+        self._show_responder()
+        # Refusals by the responder's own checks are only counted: read the counts now and then.
+        self.set_interval(REFUSAL_CHECK_SECONDS, self._show_responder)
         self.client.observer = self._exchange_seen
         self._check_connection()
 
@@ -186,15 +195,33 @@ class SimotuiApp(App[None]):
 
     @on(BridgeRequested)
     def _on_bridge_requested(self, message: BridgeRequested) -> None:
-        if message.call_key is None:
+        if message.call_key is not None:
+            self.tracker.bridge_seen(message.call_key, message.unique_id)
+            return
+        # Counted in the status line; a toast now and then, never one per request.
+        now = self._monotonic()
+        if now - self._last_refusal_toast >= REFUSAL_TOAST_EVERY:
+            self._last_refusal_toast = now
             self.notify(
-                f"Refused a bridge request from Simotel for {message.src or 'an unknown number'}: "
-                f"{message.refused}",
+                f"The bridge responder refused a request for {message.src or 'an unknown number'}: "
+                f"{message.refused} (further refusals are counted in the status line)",
                 severity="warning",
                 timeout=8,
             )
+        self._show_responder()
+
+    def _show_responder(self) -> None:
+        if not self.bridge.running:
             return
-        self.tracker.bridge_seen(message.call_key, message.unique_id)
+        stats = self.bridge.stats
+        total = stats.refused_total
+        if total == self._refusals_shown and self.status.responder:
+            return
+        self._refusals_shown = total
+        where = (self.bridge.url or "").removeprefix("http://")
+        text = f"responder {where} ({self.bridge.protection or 'loopback'})"
+        summary = stats.summary()
+        self.set_status(responder=f"{text} · {summary}" if summary else text)
 
     async def on_unmount(self) -> None:
         self.bridge.listen(None)

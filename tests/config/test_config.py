@@ -69,6 +69,7 @@ listen = "0.0.0.0:8081"
 username = "hook"
 password = "${{HOOK_PW}}"
 allowed_ips = ["10.0.0.5", "192.168.1.0/24"]
+trusted_proxies = ["10.0.0.1"]
 
 [profiles.lab]
 url = "http://lab.example.com"
@@ -110,6 +111,8 @@ def test_profile_values_and_defaults() -> None:
     assert settings.hooks.listen == "0.0.0.0:8081"
     assert settings.hooks.password is not None and settings.hooks.password.reveal() == "hook-secret"
     assert settings.hooks.allowed_ips == ("10.0.0.5", "192.168.1.0/24")
+    assert settings.hooks.trusted_proxies == ("10.0.0.1",) and settings.hooks.insecure is False
+    assert settings.hooks.protection == "Basic auth + 2 allowed address(es)"
     config = load_config()
     assert (config.journal.retention_days, config.journal.max_calls) == (30, 500)
 
@@ -264,6 +267,8 @@ def test_wrong_type_names_line_key_and_types() -> None:
         ("poll_interval = -1", "profiles.p.poll_interval", "must be 0 or more"),
         ("hooks.listen = '8081'", "profiles.p.hooks.listen", "expected HOST:PORT"),
         ("hooks.allowed_ips = ['10.0.0.300']", "profiles.p.hooks.allowed_ips", "not an IP address"),
+        ("hooks.trusted_proxies = ['proxy']", "profiles.p.hooks.trusted_proxies", "not an IP address"),
+        ("hooks.insecure = 'yes'", "profiles.p.hooks.insecure", "expected true or false"),
         ("ca_bundle = 'nowhere.pem'", "profiles.p.ca_bundle", "no such file"),
         ("password = 5", "profiles.p.password", "expected a string, got a whole number"),
         ("password_command = 5", "profiles.p.password_command", "expected a string or a list"),

@@ -214,3 +214,20 @@ async def test_failed_removal_is_shown_not_forgotten(rig: Rig) -> None:
         app.screen.query_one("#live-table", LiveTable).focus()
         await pilot.press("x")
         await wait_until(pilot, lambda: only_call(app).cleanup == "campaign removed", what="retried removal")
+
+
+async def test_status_line_counts_responder_refusals(rig: Rig) -> None:
+    """A stranger knocking on the responder costs the console a number in its status line."""
+    import httpx
+
+    app = campaign_app(rig)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "responder 127.0.0.1" in app.status.responder, what="responder shown")
+        assert "(open)" in app.status.responder  # loopback, no auth: said plainly
+        async with httpx.AsyncClient() as client:
+            for _ in range(3):
+                await client.post(
+                    rig.bridge.url or "", content=b"{bad", headers={"Content-Type": "application/json"}
+                )
+        await wait_until(pilot, lambda: "refused 3" in app.status.responder, what="refusals counted")
+        assert "request body could not be read 3" in app.status.responder

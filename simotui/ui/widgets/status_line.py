@@ -24,6 +24,8 @@ class ConnectionStatus:
     last_poll: datetime | None = None
     latency: float | None = None
     pending: int = 0
+    responder: str = ""
+    """The bridge responder: where it listens, how it is protected, what it refused."""
 
     def with_changes(self, **changes: object) -> ConnectionStatus:
         """A copy with some fields changed."""
@@ -39,6 +41,8 @@ def status_text(status: ConnectionStatus, tz: tzinfo) -> str:
         parts.append(f"polled {display.clock_time(status.last_poll, tz)}")
     if status.pending:
         parts.append(f"{status.pending} pending")
+    if status.responder:
+        parts.append(status.responder)
     if status.detail:
         parts.append(status.detail)
     return "  │  ".join(parts)
