@@ -131,10 +131,13 @@ class ResponseError(SimotuiError):
 
     default_title = "Unexpected response"
 
-    def __init__(self, message: str, *, status: int | None = None, title: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, status: int | None = None, title: str | None = None, code: str = "bad_response"
+    ) -> None:
         super().__init__(message, title=title)
         self.status = status
-        self.code = "bad_response"
+        self.code = code
+        """``html`` (a web page), ``not_json``, ``too_large``, ``no_success`` or ``bad_response``."""
 
 
 class RecordParseError(ResponseError):
@@ -160,7 +163,11 @@ class RecordParseError(ResponseError):
 
 
 #: HTTP statuses Simotel documents as refusals (reference §1.4): the request was not processed.
-DOCUMENTED_REFUSALS = frozenset({400, 401, 403, 404, 405, 415, 501})
+#: 404 is documented too ("wrong URL": Apache's page, no JSON) but is left out on purpose: it is
+#: the one refusal without Simotel's envelope, so a proxy or a misrouted balancer can send it after
+#: the PBX acted. Reading the reports to learn "not placed" costs seconds; a wrong "failed" costs a
+#: second call to a real phone.
+DOCUMENTED_REFUSALS = frozenset({400, 401, 403, 405, 415, 501})
 #: Transport failures that happen before a request leaves: the server never saw it.
 NOT_SENT_CODES = frozenset({"refused", "tls", "connect_timeout", "unreachable"})
 
@@ -180,3 +187,49 @@ def may_have_been_processed(error: BaseException) -> bool:
     if isinstance(error, ApiUnavailable):
         return error.code not in NOT_SENT_CODES
     return True
+
+
+_GATEWAY_WORDS = {
+    502: "bad gateway (502)",
+    503: "PBX unavailable (503), restarting?",
+    504: "gateway timeout (504)",
+}
+_UNAVAILABLE_WORDS = {
+    "timeout": "no answer in time",
+    "connect_timeout": "cannot connect (timed out)",
+    "refused": "connection refused",
+    "dropped": "connection dropped mid-answer",
+    "tls": "TLS failed",
+    "unreachable": "unreachable",
+}
+_RESPONSE_WORDS = {
+    "html": "a web page, not an answer",
+    "not_json": "unreadable answer (not JSON)",
+    "too_large": "answer far too large",
+    "no_success": "not a Simotel answer",
+}
+
+
+def fault_words(error: BaseException) -> str:
+    """A few words naming the class of a failure, for the status line: each fault has its own."""
+    if isinstance(error, RecordParseError):
+        return "unreadable record"
+    if isinstance(error, ResponseError):
+        return _RESPONSE_WORDS.get(error.code, "unexpected answer")
+    if isinstance(error, ApiUnavailable):
+        return _UNAVAILABLE_WORDS.get(error.code, "unreachable")
+    if isinstance(error, OperationFailed):
+        return "refused by the PBX"
+    if isinstance(error, AuthError):
+        return "authentication failed"
+    if isinstance(error, AccessDenied):
+        return "access denied"
+    if isinstance(error, ServiceNotFound):
+        return "not found (404)" if error.status == 404 else "unknown service"
+    if isinstance(error, RequestRejected):
+        return f"request rejected ({error.status})"
+    if isinstance(error, ApiError) and error.status is not None:
+        return _GATEWAY_WORDS.get(error.status, f"server error ({error.status})")
+    if isinstance(error, SimotuiError):
+        return error.title.lower()
+    return "internal error"

@@ -307,6 +307,7 @@ class SimotelClient:
                 f"{service}: the answer is larger than {MAX_ANSWER_BYTES // (1024 * 1024)} MiB; "
                 "not a Simotel response",
                 status=exc.status,
+                code="too_large",
             ) from None
         except (httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             # No connection within the timeout: the request never left.
@@ -416,18 +417,22 @@ def _unwrap(service: str, response: httpx.Response) -> Any:
         raise _status_error(service, status, message, envelope is not None, response)
 
     if envelope is None:
-        kind = "HTML" if b"<html" in response.content[:512].lower() else "a body that is not JSON"
+        html = b"<html" in response.content[:512].lower()
+        kind = "HTML" if html else "a body that is not JSON"
         raise ResponseError(
             f"{service}: the server answered HTTP {status} with {kind}, not a Simotel response "
             "(is the base URL right?)",
             status=status,
+            code="html" if html else "not_json",
         )
     success = _is_success(envelope.get("success"))
     if success is None and envelope.get("status") == "success":
         # The documented users-add anomaly (reference §1.3): a different envelope, same meaning.
         return {k: v for k, v in envelope.items() if k not in ("status", "message")}
     if success is None:
-        raise ResponseError(f"{service}: the answer has no valid 'success' field", status=status)
+        raise ResponseError(
+            f"{service}: the answer has no valid 'success' field", status=status, code="no_success"
+        )
     if not success:
         raise OperationFailed(message or "Requested operation failed", status=status, service=service)
     return envelope.get("data")

@@ -27,10 +27,10 @@ from simotui.api.models import Cdr
 from simotui.calls.bridges import BridgeRequestSeen
 from simotui.calls.clock import PbxClock
 from simotui.calls.journal import JournalWriter
-from simotui.calls.poller import PollCrashed, next_backoff
+from simotui.calls.poller import next_backoff
 from simotui.calls.tracker import CallTracker
 from simotui.directory import Directory
-from simotui.errors import ApiUnavailable, SimotuiError
+from simotui.errors import ApiUnavailable, SimotuiError, fault_words
 from simotui.httplog import HttpLog
 from simotui.responder.link import BridgeLink
 from simotui.settings import Settings
@@ -319,7 +319,7 @@ class SimotuiApp(App[None]):
             self.set_status(state="connected", latency=message.latency, detail="")
         else:
             state = "unreachable" if isinstance(message.error, ApiUnavailable) else "error"
-            self.set_status(state=state, detail=f"{message.error.title}: {message.error.message}")
+            self.set_status(state=state, detail=f"{fault_words(message.error)}: {message.error.message}")
             self.notify(message.error.message, title=message.error.title, severity="error", timeout=10)
 
     @on(PollCycled)
@@ -344,7 +344,8 @@ class SimotuiApp(App[None]):
         error = report.error
         assert error is not None
         state = "unreachable" if isinstance(error, ApiUnavailable) else "error"
-        what = f"{error.title}: {error.message}" if isinstance(error, PollCrashed) else error.message
+        # The fault's own words first: at 80 columns the message behind them may be cut.
+        what = f"{fault_words(error)}: {error.message}"
         self.set_status(state=state, pending=pending, detail=f"{what} — retrying in {report.retry_in:g} s")
 
     # -- navigation -----------------------------------------------------------------------------
