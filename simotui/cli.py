@@ -19,11 +19,14 @@ from simotui.commands.args import (
     ExitCode,
     UsageError,
     add_connection_options,
+    base_url,
     connection_parent,
     exit_code_for,
     non_negative_float,
+    whole_number,
 )
 from simotui.errors import ConfigError, SimotuiError
+from simotui.process import forbid_core_dumps
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -53,14 +56,14 @@ def command_module(name: str) -> ModuleType:
 
 
 def _port(text: str) -> int:
-    value = int(text)
+    value = whole_number(text)
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError("a port is 0..65535 (0 picks a free one)")
     return value
 
 
 def _non_negative_int(text: str) -> int:
-    value = int(text)
+    value = whole_number(text)
     if value < 0:
         raise argparse.ArgumentTypeError("must be 0 or more")
     return value
@@ -97,7 +100,10 @@ def build_parser(argv: Sequence[str] | None = ()) -> argparse.ArgumentParser:
     target = console.add_mutually_exclusive_group()
     target.add_argument("--demo", action="store_true", help="run on a built-in simulator with history")
     target.add_argument(
-        "--url", default=argparse.SUPPRESS, help="base URL of a Simotel, e.g. https://pbx.example.com"
+        "--url",
+        type=base_url,
+        default=argparse.SUPPRESS,
+        help="base URL of a Simotel, e.g. https://pbx.example.com",
     )
     add_connection_options(console)
     console.add_argument(
@@ -106,7 +112,7 @@ def build_parser(argv: Sequence[str] | None = ()) -> argparse.ArgumentParser:
         help="run the bridge responder for campaign mode here (overrides the profile's hooks.listen)",
     )
     console.add_argument("--speed", type=non_negative_float, default=1.0, help=argparse.SUPPRESS)
-    console.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
+    console.add_argument("--seed", type=whole_number, default=1, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_sim(commands)
     parent = connection_parent()
@@ -138,7 +144,7 @@ def _add_sim(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     sim.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sim.add_argument("--port", type=_port, default=DEMO_PORT, help="port (default 8800; 0 = any free)")
-    sim.add_argument("--seed", type=int, default=1, help="seed of the PBX data and call outcomes")
+    sim.add_argument("--seed", type=whole_number, default=1, help="seed of the PBX data and call outcomes")
     sim.add_argument(
         "--speed",
         type=non_negative_float,
@@ -289,6 +295,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``simotui`` script; returns the process exit code."""
+    forbid_core_dumps()
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:

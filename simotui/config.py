@@ -12,6 +12,7 @@ its owner alone. No secret ever appears in a message.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 import shlex
@@ -280,6 +281,9 @@ def load_config(path: Path | None = None) -> ConfigFile:
         raise ConfigFileError(
             path, int(match[1]) if match else None, "", f"TOML syntax error: {message}"
         ) from None
+    except RecursionError:
+        # tomllib recurses once per nested array or inline table; no config nests like that.
+        raise ConfigFileError(path, None, "", "values nested far too deeply to be a config file") from None
     return _Reader(path, text).config(data)
 
 
@@ -326,6 +330,9 @@ class _Reader:
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(_join(prefix, key), f"expected a number, got {_kind(value)}")
+        if not math.isfinite(value):
+            # TOML has nan and inf; neither is a duration.
+            raise self.fail(_join(prefix, key), f"must be a finite number, not {value}")
         if value < minimum:
             raise self.fail(_join(prefix, key), f"must be {minimum:g} or more")
         return float(value)

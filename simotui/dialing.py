@@ -90,7 +90,7 @@ def _whole_number(
         if required:
             errors[name] = f"required ({low}–{high} s)"
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         errors[name] = f"whole seconds, {low}–{high}"
         return None
     value = int(text)
@@ -226,7 +226,7 @@ def check_campaign_dial(values: Mapping[str, str]) -> CampaignCheck:
 
 def _count(text: str, bounds: tuple[int, int], name: str, errors: dict[str, str]) -> int | None:
     low, high = bounds
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         errors[name] = f"a whole number, {low}–{high}"
         return None
     return int(text)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any, Literal, TypeVar
 
 from simotui.api.models import CampaignReportRow, Cdr, Page, Pagination
+from simotui.private import private_fd
 
 T = TypeVar("T")
 Format = Literal["csv", "json"]
@@ -130,7 +131,7 @@ async def export_records(
     partial = target.with_name(f".{target.name}.part")
     written = 0
     try:
-        with partial.open("w", encoding="utf-8", newline="") as stream:
+        with os.fdopen(private_fd(partial), "w", encoding="utf-8", newline="") as stream:
             json_out = JsonArrayWriter(stream) if fmt == "json" else None
             csv_out = CsvWriter(stream, header) if fmt == "csv" else None
             async for page in each_page(fetch, sorting=sorting, page_size=page_size, limit=limit):

@@ -6,8 +6,10 @@ credential or number can reach the log.
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
+import os
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from simotui.api.client import Exchange
+from simotui.private import private_fd
 
 LOG_BYTES = 1_000_000
 LOG_BACKUPS = 3
@@ -45,13 +48,11 @@ class HttpLog:
 
     def attach_file(self, path: Path) -> None:
         """Also append every exchange to ``path`` (rotated at 1 MB, 3 backups)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         logger = logging.getLogger(f"simotui.http.{id(self)}")
         logger.propagate = False
         logger.setLevel(logging.INFO)
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-        )
+        handler = _PrivateRotatingHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
         logger.addHandler(handler)
         self._logger = logger
@@ -85,3 +86,10 @@ class HttpLog:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
+    """Rotating, and every file it opens (the first and each after a rotation) is 0600."""
+
+    def _open(self) -> io.TextIOWrapper:
+        return os.fdopen(private_fd(Path(self.baseFilename), append=True), "a", encoding=self.encoding)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from simotui.errors import (
     ServerError,
     ServiceNotFound,
 )
+from simotui.private import private_fd
 from simotui.secret import Secret
 
 T = TypeVar("T")
@@ -120,8 +122,12 @@ def normalize_base_url(url: str) -> str:
     text = url.strip().rstrip("/")
     if text.endswith("/api/v4"):
         text = text[: -len("/api/v4")]
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(text)
+        _ = parts.port  # a port that is not 0..65535 only raises when read
+    except ValueError as exc:
+        raise ConfigError(f"the Simotel URL {url!r} cannot be read: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"the Simotel URL must look like http(s)://host[:port], not {url!r}")
     if parts.username or parts.password:
         # Credentials in the URL would leak into logs and screenshots; they have their own fields.
@@ -266,9 +272,9 @@ class SimotelClient:
                         f"{service}: expected a file, got JSON data of type {type(data).__name__}",
                         status=response.status_code,
                     )
-                length = response.headers.get("content-length")
-                total = int(length) if length and length.isdigit() else None
-                with partial.open("wb") as sink:
+                length = response.headers.get("content-length", "")
+                total = int(length) if length.isascii() and length.isdigit() else None
+                with os.fdopen(private_fd(partial), "wb") as sink:
                     async for chunk in response.aiter_bytes():
                         sink.write(chunk)
                         received += len(chunk)
@@ -346,7 +352,7 @@ class SimotelClient:
         response = await self._http.send(request, stream=True)
         try:
             length = response.headers.get("content-length", "")
-            if length.isdigit() and int(length) > MAX_ANSWER_BYTES:
+            if length.isascii() and length.isdigit() and int(length) > MAX_ANSWER_BYTES:
                 raise AnswerTooLarge(response.status_code, int(length))
             body = bytearray()
             async for chunk in response.aiter_bytes():

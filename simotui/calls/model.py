@@ -401,6 +401,12 @@ class Call:
 def originate_epoch(call_id: str) -> datetime | None:
     """The PBX time an ``orig.call.<epoch>.<n>`` id was issued at (None for other forms)."""
     parts = call_id.split(".")
-    if len(parts) == 4 and parts[0] == "orig" and parts[1] == "call" and parts[2].isdigit():
+    if (
+        len(parts) == 4
+        and parts[0] == "orig"
+        and parts[1] == "call"
+        and parts[2].isascii()
+        and parts[2].isdigit()
+    ):
         return datetime.fromtimestamp(int(parts[2]), UTC)
     return None

@@ -77,6 +77,37 @@ def non_negative_float(text: str) -> float:
     return value
 
 
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number above 0 (a timeout of 0 would fail every request)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, not {text!r}")
+    return value
+
+
+def base_url(text: str) -> str:
+    """An argparse type: a Simotel base URL that can be read (``http://[::1`` cannot)."""
+    # Imported when a URL is given: the API layer (and httpx) is not needed for --help.
+    from simotui.api.client import normalize_base_url
+
+    try:
+        return normalize_base_url(text)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def whole_number(text: str) -> int:
+    """An argparse type: an integer written in ASCII digits (``int()`` alone takes ``'٣'`` but
+    ``str.isdigit()`` takes ``'²'``, which ``int()`` does not: neither is a number a user typed)."""
+    body = text.strip().removeprefix("-")
+    if not body or not (body.isascii() and body.isdigit()):
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+    return int(text)
+
+
 def add_connection_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     """``--profile``, ``--url`` and the rest; absent ones leave the value to env and profile.
 
@@ -97,7 +128,7 @@ def add_connection_options(parser: argparse.ArgumentParser | argparse._ArgumentG
         help="seconds between polls of tracked calls (default 3; 0 = on demand)",
     )
     parser.add_argument(
-        "--request-timeout", type=non_negative_float, default=quiet, help="seconds per request (default 10)"
+        "--request-timeout", type=positive_float, default=quiet, help="seconds per request (default 10)"
     )
     parser.add_argument("--insecure", action="store_true", default=quiet, help="skip TLS verification")
     parser.add_argument(
@@ -109,7 +140,9 @@ def connection_parent() -> argparse.ArgumentParser:
     """A parent parser holding the connection options and ``--url``."""
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("connection (flags > SIMOTUI_* variables > profile)")
-    group.add_argument("--url", default=argparse.SUPPRESS, help="base URL of a Simotel (or SIMOTUI_URL)")
+    group.add_argument(
+        "--url", type=base_url, default=argparse.SUPPRESS, help="base URL of a Simotel (or SIMOTUI_URL)"
+    )
     add_connection_options(group)
     return parent
 

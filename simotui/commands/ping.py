@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from simotui.commands.args import ExitCode
+from simotui.commands.args import ExitCode, positive_float
 from simotui.commands.common import connect
 from simotui.export import to_json
 
@@ -23,7 +23,11 @@ def register(
     )
     # Kept from earlier versions: the request timeout, as --request-timeout elsewhere.
     parser.add_argument(
-        "--timeout", dest="request_timeout", type=float, default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        "--timeout",
+        dest="request_timeout",
+        type=positive_float,
+        default=argparse.SUPPRESS,
+        help=argparse.SUPPRESS,
     )
     parser.add_argument("--json", action="store_true", help="print {url, profile, ms} as JSON")
     parser.set_defaults(run=run)

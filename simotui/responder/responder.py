@@ -229,7 +229,7 @@ def create_responder_app(
         if need_auth and not _basic_ok(request.headers.get("authorization"), expected):
             return refuse(REFUSED_AUTH, client, 401, headers={"WWW-Authenticate": 'Basic realm="simotui"'})
         length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_BODY:
+        if length.isascii() and length.isdigit() and int(length) > MAX_BODY:
             return refuse(REFUSED_TOO_LARGE, client, 413)
         raw = bytearray()
         async for chunk in request.stream():

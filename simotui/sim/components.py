@@ -157,7 +157,7 @@ def interpret(kind: str, status: int, text: str) -> ComponentReply:
         return ComponentReply("invalid", status, body, "no trunk in a Trunk API answer")
     limit: int | None = None
     raw_limit = str(body.get("call_limit") or "").strip()
-    if raw_limit.isdigit() and int(raw_limit) > 0:
+    if raw_limit.isascii() and raw_limit.isdigit() and int(raw_limit) > 0:
         limit = int(raw_limit)
     return ComponentReply("bridged", status, body, extension=extension, trunk=trunk, call_limit=limit)
 

@@ -273,7 +273,7 @@ class ControlPlane:
             log.clear()
             return JSONResponse({"total": 0, "dropped": 0, "requests": []})
         since_text = request.query_params.get("since", "0")
-        if not since_text.isdigit():
+        if not (since_text.isascii() and since_text.isdigit()):
             raise BadRequest(f"'since' is a sequence number, not {since_text!r}")
         target = request.query_params.get("service")
         total, dropped = log.total, log.dropped

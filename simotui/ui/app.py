@@ -223,6 +223,17 @@ class SimotuiApp(App[None]):
         summary = stats.summary()
         self.set_status(responder=f"{text} · {summary}" if summary else text)
 
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without the locals: they hold the client, its auth headers and
+        the call parties, and the report is printed to a terminal that may be shared or logged."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
+
     async def on_unmount(self) -> None:
         self.bridge.listen(None)
         await self.client.aclose()

@@ -297,6 +297,7 @@ async def test_recording_by_cuid_and_by_file(
     by_cuid = simotui("recording", recorded.cuid, "-o", str(tmp_path / "call.wav"))
     assert by_cuid.returncode == 0, by_cuid.stderr
     assert (tmp_path / "call.wav").read_bytes() == expected
+    assert (tmp_path / "call.wav").stat().st_mode & 0o777 == 0o600
     assert text(by_cuid)[0].strip() == str(tmp_path / "call.wav")
 
     into_dir = simotui("recording", recorded.record, "-o", str(tmp_path))

@@ -481,6 +481,7 @@ async def test_copy_and_save_recording_from_a_cdr(sim: SimulatorHandle, tmp_path
         expected, _ = await app.client.reports.download_audio(recorded.record)
         assert target.read_bytes() == expected and len(expected) > 44
         assert not (tmp_path / (recorded.record + ".part")).exists()
+        assert target.stat().st_mode & 0o777 == 0o600  # a recording is a person's voice
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
@@ -513,6 +514,7 @@ async def test_export_every_page_equals_the_servers_records(
         app.screen.query_one("#export-path", Input).value = str(target)
         await pilot.press("enter")
         await wait_until(pilot, lambda: target.exists(), what="the export file")
+        assert target.stat().st_mode & 0o777 == 0o600  # it holds phone numbers
         filters = browser.state.filters
         query = CdrQuery(date_from=filters["since"], date_to=filters["until"])
         expected = []
