@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import select
 import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import partial
-from typing import TextIO
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -34,6 +32,7 @@ from simotui.errors import ApiUnavailable, SimotuiError, fault_words
 from simotui.httplog import HttpLog
 from simotui.responder.link import BridgeLink
 from simotui.settings import Settings
+from simotui.shutdown import ExitWatchdog, TerminalWatch
 from simotui.store.journal import Journal
 from simotui.ui.messages import (
     BridgeRequested,
@@ -49,26 +48,8 @@ from simotui.ui.widgets.status_line import ConnectionStatus, StatusLine
 from simotui.ui.workers import WorkerDied
 
 Clock = Callable[[], datetime]
-TERMINAL_CHECK_SECONDS = 1.0
 REFUSAL_CHECK_SECONDS = 2.0
 REFUSAL_TOAST_EVERY = 30.0
-
-
-def terminal_gone(stream: TextIO | None) -> bool:
-    """Whether the terminal on ``stream`` hung up or closed (POLLHUP/POLLERR/POLLNVAL, or EOF)."""
-    if stream is None:
-        return True
-    try:
-        fd = stream.fileno()
-    except (OSError, ValueError):
-        return True
-    poller = select.poll()
-    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
-    try:
-        events = poller.poll(0)
-    except OSError:
-        return True
-    return any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events)
 
 
 class SimotuiApp(App[None]):
@@ -134,6 +115,10 @@ class SimotuiApp(App[None]):
         self._last_refusal_toast = float("-inf")
         self._refusals_shown = -1
         self._monotonic = time.monotonic
+        # Flushes the journal and ends the process if an exit after a hang-up gets stuck.
+        self.exit_watchdog = ExitWatchdog(self.tracker.journal.close)
+        self._main_loop: asyncio.AbstractEventLoop | None = None
+        self._terminal_watch: TerminalWatch | None = None
 
     @property
     def clock(self) -> Clock:
@@ -235,6 +220,8 @@ class SimotuiApp(App[None]):
         self._close_messages_no_wait()
 
     async def on_unmount(self) -> None:
+        if self._terminal_watch is not None:
+            self._terminal_watch.stop()  # a profile switch starts another app on this terminal
         self.bridge.listen(None)
         await self.client.aclose()
         self.http_log.close()
@@ -265,21 +252,31 @@ class SimotuiApp(App[None]):
         self.notify(f"{what} failed: {reason}", title="Internal error", severity="error", timeout=10)
 
     def _catch_hang_up(self) -> None:
-        """Exit cleanly (journal flushed) when the SSH session or terminal goes away."""
+        """Exit within seconds, journal flushed, when the SSH session or the terminal goes away.
+
+        Caught outside the event loop: a terminal that stopped taking output blocks the loop
+        (see :mod:`simotui.shutdown`), so neither asyncio's signal handlers nor a timer would
+        run. A plain signal handler runs in the main thread even then; a thread watches for a
+        terminal that vanished without a SIGHUP (a pty that was never the controlling one).
+        """
         if self.is_headless:
             return
-        loop = asyncio.get_running_loop()
+        self._main_loop = asyncio.get_running_loop()
         for hang_up in (signal.SIGHUP, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(hang_up, self.exit, None, 128 + hang_up)
-        # Not every lost terminal comes with a SIGHUP (a pty that was never the controlling
-        # one, stdin at end of file), and the input thread then spins on a read that always
-        # returns nothing: look for the hang-up ourselves.
-        self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal)
+            with contextlib.suppress(ValueError, OSError):  # not the main thread
+                signal.signal(hang_up, self._on_hang_up_signal)
+        self._terminal_watch = TerminalWatch(sys.__stdin__, partial(self.hang_up, 128 + signal.SIGHUP))
+        self._terminal_watch.start()
 
-    def _check_terminal(self) -> None:
-        if terminal_gone(sys.__stdin__):
-            self.exit(None, 129)
+    def _on_hang_up_signal(self, signum: int, _frame: object) -> None:
+        self.hang_up(128 + signum)
+
+    def hang_up(self, code: int) -> None:
+        """Leave because the user can no longer see us: any thread, any state of the loop."""
+        self.exit_watchdog.arm(code)
+        if self._main_loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has already closed
+                self._main_loop.call_soon_threadsafe(self.exit, None, code)
 
     def _toggle_campaign_removal(self) -> None:
         self.tracker.remove_finished_campaigns = not self.tracker.remove_finished_campaigns

@@ -1,18 +1,24 @@
 """The console on a real terminal leaves within seconds when SSH drops, with its journal intact.
 
 Runs ``simotui --url`` in a pseudo-terminal as a child process (Textual needs a terminal), dials
-through the real UI, then hangs up: a SIGHUP, or the terminal itself going away.
+through the real UI, then hangs up: a SIGHUP, or the terminal itself going away — and the worst
+case, a terminal that stops taking output while the screen redraws hard and a CPU is busy, which
+blocks the console's event loop (the exit watchdog of ``simotui.shutdown`` must end it).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import select
 import signal
+import socket
 import sqlite3
+import struct
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,9 +58,18 @@ def _drain(fd: int) -> None:
         pass
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+RESPONDER_PORT = _free_port()
+
+
 @pytest.fixture
 def console(sim: SimulatorHandle, isolated: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
-    """A console in a pty, connected to the test simulator, with its own journal."""
+    """A console in a pty, connected to the test simulator, with its own journal and a responder."""
     master, slave = pty.openpty()
     env = dict(os.environ)
     env.update(
@@ -68,7 +83,15 @@ def console(sim: SimulatorHandle, isolated: Path) -> Iterator[tuple[subprocess.P
     )
     env.pop("CI", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "simotui", "--poll-interval", "1"],
+        [
+            sys.executable,
+            "-m",
+            "simotui",
+            "--poll-interval",
+            "0.2",
+            "--hooks-listen",
+            f"127.0.0.1:{RESPONDER_PORT}",
+        ],
         stdin=slave,
         stdout=slave,
         stderr=slave,
@@ -149,3 +172,62 @@ def test_lost_terminal_exits_within_seconds(console: tuple[subprocess.Popen[byte
     while process.poll() is None:
         assert time.monotonic() < deadline, "the console kept running without a terminal"
         time.sleep(0.1)
+
+
+def _responder_serving() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", RESPONDER_PORT), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _redraw_storm(process: subprocess.Popen[bytes], master: int, rounds: int = 150) -> None:
+    """Resize the terminal and press keys over and over without ever reading what it draws."""
+    os.set_blocking(master, False)
+    for n in range(rounds):
+        fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 24 + n % 20, 80 + n % 60, 0, 0))
+        os.killpg(process.pid, signal.SIGWINCH)
+        try:
+            os.write(master, b"\x1b[B")
+        except (BlockingIOError, OSError):
+            pass
+        time.sleep(0.005)
+
+
+@pytest.fixture
+def busy_cpu() -> Iterator[None]:
+    """One core kept busy while the console is being hung up on."""
+    burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        yield
+    finally:
+        burner.kill()
+        burner.wait()
+
+
+@pytest.mark.parametrize("hang_up", ["SIGTERM", "SIGHUP", "terminal closed"])
+def test_a_stalled_terminal_under_heavy_redraw_still_exits_with_the_journal_flushed(
+    console: tuple[subprocess.Popen[bytes], int, Path], busy_cpu: None, hang_up: str
+) -> None:
+    process, master, journal = console
+    _dial(master)
+    [(outcome, call_id)] = _accepted_calls(journal)
+    assert _responder_serving()
+    _redraw_storm(process, master)  # the pty's buffer fills: the console's loop blocks on output
+    started = time.monotonic()
+    if hang_up == "terminal closed":
+        os.close(master)
+    else:
+        process.send_signal(getattr(signal, hang_up))
+    deadline = started + EXIT_WITHIN
+    while process.poll() is None:
+        assert time.monotonic() < deadline, f"the console did not exit after {hang_up}"
+        time.sleep(0.05)
+    expected = 128 + (signal.SIGTERM if hang_up == "SIGTERM" else signal.SIGHUP)
+    assert process.returncode == expected
+    assert not _responder_serving()
+    with sqlite3.connect(journal) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        rows = db.execute("SELECT placement, call_id FROM requests").fetchall()
+    assert rows == [(outcome, call_id)]
