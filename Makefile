@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test sim lint typecheck clean
+.PHONY: demo test sim soak lint typecheck clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ test: $(STAMP)
 
 sim: $(STAMP)
 	$(BIN)/simotui sim
+
+# Ten minutes of dialling under every fault class, consoles killed at random (figures must be 0).
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py --minutes 10
 
 lint: $(STAMP)
 	$(BIN)/ruff check simotui tests
