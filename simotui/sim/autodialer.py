@@ -437,6 +437,7 @@ class Autodialer:
             report.disposition = attempt.disposition
             report.billsec = attempt.billsec
             report.wait = attempt.wait
+            pbx.rendered.forget(report)  # changed in place: its rendered row is stale
         if final:
             run.outstanding -= 1
             self._maybe_complete(campaign, run)

@@ -40,6 +40,7 @@ from simotui.sim.control_api import ControlPlane
 from simotui.sim.dates import http_date
 from simotui.sim.errors import OperationFailed
 from simotui.sim.faults import Decision, FaultInjector, FaultSpec, parse_faults
+from simotui.sim.jsonout import dumps
 from simotui.sim.multipart import file_part, is_multipart
 from simotui.sim.pages import SERVER_HEADERS, internal_error_page, not_found_page
 from simotui.sim.reqlog import RequestLog
@@ -64,8 +65,7 @@ MSG_METHOD = "Method not allowed"
 def envelope(status: int, success: int, message: str | None, data: Any) -> Response:
     """The JSON envelope ``{"success","message","data"}`` with compact, PHP-like encoding."""
     payload = {"success": success, "message": message, "data": data}
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    return Response(text, status, media_type="application/json", headers=SERVER_HEADERS)
+    return Response(dumps(payload), status, media_type="application/json", headers=SERVER_HEADERS)
 
 
 def _ip_allowed(client: str, allowed: list[str] | None) -> bool:
@@ -304,8 +304,9 @@ def _answer(
         headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
         return Response(result.content, 200, media_type=result.media_type, headers=headers), stored
     if isinstance(result, RawReply):
-        text_out = json.dumps(result.payload, ensure_ascii=False, separators=(",", ":"))
-        return Response(text_out, 200, media_type="application/json", headers=SERVER_HEADERS), stored
+        return Response(
+            dumps(result.payload), 200, media_type="application/json", headers=SERVER_HEADERS
+        ), stored
     assert isinstance(result, Reply)
     return envelope(200, 1, result.message, result.data), stored
 

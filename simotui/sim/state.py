@@ -54,6 +54,7 @@ from simotui.sim.models import (
 )
 from simotui.sim.originate import OriginatedCall, OriginateEngine
 from simotui.sim.outcomes import DEFAULT_TIMEOUT, LegPlan, Outcome, plan_leg
+from simotui.sim.rowcache import RowCache
 from simotui.sim.tables import Table
 
 
@@ -98,13 +99,14 @@ class SimulatedPbx:
         self.upload_rng = random.Random(f"simotel-uploads|{self.seed}")
         """Draws the numbers in uploaded file names (apart from ``rng``, which ids and calls use)."""
         # reports
-        self.cdrs: Table[CdrRecord] = Table(lambda r: r.starttime, lambda r: r.oid)
-        self.queue_reports: Table[CdrRecord] = Table(lambda r: r.starttime, lambda r: r.oid)
-        self.queue_stats: Table[QueueStat] = Table(lambda r: r.starttime, lambda r: r.oid)
+        # The big tables, whose rows never change once stored, keep search indexes (``tables``).
+        self.cdrs: Table[CdrRecord] = Table(lambda r: r.starttime, lambda r: r.oid, indexed=True)
+        self.queue_reports: Table[CdrRecord] = Table(lambda r: r.starttime, lambda r: r.oid, indexed=True)
+        self.queue_stats: Table[QueueStat] = Table(lambda r: r.starttime, lambda r: r.oid, indexed=True)
         self.agent_sessions: Table[AgentSession] = Table(lambda r: r.start, lambda r: r.oid)
         self.open_agent_sessions: dict[tuple[str, str, str], AgentSession] = {}
         """Sessions still open, by (agent, queue number, ``inout``/``pause``)."""
-        self.polls: Table[PollRecord] = Table(lambda r: r.date, lambda r: r.oid)
+        self.polls: Table[PollRecord] = Table(lambda r: r.date, lambda r: r.oid, indexed=True)
         self.campaign_reports: Table[CampaignReport] = Table(lambda r: r.date, lambda r: r.oid)
         self.reports_by_campaign: dict[str, list[CampaignReport]] = {}
         self.attempt_info: dict[str, AttemptInfo] = {}
@@ -112,6 +114,8 @@ class SimulatedPbx:
         self.inbox: Table[InboxMessage] = Table(lambda r: r.date, lambda r: r.oid)
         self.recordings: dict[str, int] = {}
         """Recording file name -> talk seconds, for ``reports/audio/download``."""
+        self.rendered = RowCache()
+        """Report rows as each endpoint renders them, built once (``rowcache``)."""
         # dialplan: Autodialer Route components by context, API components by name
         self.autodialer_routes: dict[str, AutodialerRoute] = {}
         self.api_components: dict[str, ApiComponent] = {}
