@@ -18,7 +18,6 @@ nowhere. Routes read ``AutodialerRoute``/``OutgoingRoute`` → the component's t
 
 from __future__ import annotations
 
-import threading
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -97,8 +96,8 @@ class ComponentCalls:
         self.pbx = pbx
         self.cdrs = cdrs
         self.calls: list[ComponentCall] = []
-        self.ready = threading.Event()
-        """Set when a component call is queued (wakes the server's ticker)."""
+        self.ready = pbx.wakeup
+        """Set when a component call is queued (the PBX's ``wakeup``: it wakes the server's ticker)."""
         self._queue: deque[Bridge] = deque()
         self._in_flight = 0
 

@@ -40,7 +40,7 @@ from datetime import datetime
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
@@ -132,7 +132,22 @@ class ControlPlane:
             refusal = error(403, "the control plane serves loopback clients only")
             await refusal(scope, receive, send)
             return
-        await self._app(scope, receive, send)
+        gone = False
+
+        async def watched() -> MutableMapping[str, Any]:
+            nonlocal gone
+            message = await receive()
+            gone = gone or message["type"] == "http.disconnect"
+            return message
+
+        async def to_client(message: MutableMapping[str, Any]) -> None:
+            if not gone:  # Starlette's error page for the disconnect would go nowhere anyway
+                await send(message)
+
+        try:
+            await self._app(scope, watched, to_client)
+        except ClientDisconnect:
+            pass  # the client left mid-request: nobody is waiting for the answer
 
     # ------------------------------------------------------------- errors
     async def _bad_request(self, request: Request, exc: Exception) -> JSONResponse:

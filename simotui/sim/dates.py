@@ -34,7 +34,13 @@ def _from_jalali(year: int, month: int, day: int) -> date:
 
 def http_date(epoch: float) -> str:
     """RFC 7231 IMF-fixdate (``Mon, 20 May 2024 06:30:00 GMT``) for an HTTP ``Date`` header."""
-    return formatdate(int(epoch), usegmt=True)
+    return _http_date(int(epoch))
+
+
+@lru_cache(maxsize=8)
+def _http_date(second: int) -> str:
+    # Every response carries one; most fall in a second that was already formatted.
+    return formatdate(second, usegmt=True)
 
 
 def jalali_to_gregorian(year: int, month: int, day: int) -> date:

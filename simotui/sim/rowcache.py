@@ -3,7 +3,8 @@
 Rendering a CDR (Jalali dates, ``$date`` objects, ``*_hhmmss``) costs more than finding it, and
 clients ask for the same pages again and again (a console polls its window every few seconds).
 ``RowCache`` keeps the rendered ``dict`` of a record per view (``"cdr"``, ``"quick"``, ...),
-keyed by the record object itself, bounded by a count of records (the oldest go first).
+keyed by the record object itself, bounded by a count of records (the oldest go first). Each
+row is a ``jsonout.Encoded`` dict, so it is also encoded to JSON only once.
 
 Rendered rows are shared: nothing may change one after it is handed out. A record changed in
 place (a campaign report row gets a new try) must be ``forget``-ten by whoever changes it.
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
+
+from simotui.sim.jsonout import Encoded
 
 T = TypeVar("T")
 Row = dict[str, Any]
@@ -48,7 +51,7 @@ class RowCache:
                 views = entry[1]
             row = views.get(view)
             if row is None:
-                row = views[view] = build(record)
+                row = views[view] = Encoded(build(record))
             out.append(row)
         return out
 

@@ -27,7 +27,7 @@ from collections.abc import MutableMapping
 from typing import Any
 
 import uvicorn
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from simotui.serving import ThreadedServer, bind_tcp, http_url
@@ -182,8 +182,12 @@ class SimulatorApp:
     async def _api(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
         runtime = self.runtime
         request = Request(scope, receive)
-        raw = await request.body()
-        decision = self._decide(request.url.path)
+        try:
+            raw = await request.body()
+        except ClientDisconnect:
+            return  # the client left before sending its whole request: nothing to answer, nobody to tell
+        path: str = scope["path"]
+        decision = self._decide(path)
         host = request.url.hostname or "localhost"
         if decision is not None and decision.delay_before > 0:
             await asyncio.sleep(decision.delay_before)
@@ -191,7 +195,7 @@ class SimulatorApp:
             self._record(request, raw, decision, None, None)
             await act_out(decision, scope, receive, send, answer=None, injector=runtime.faults, host=host)
             return
-        response, stored = _answer(runtime.pbx, runtime.settings, request, raw)
+        response, stored = _answer(runtime.pbx, runtime.settings, request, raw, path, host)
         if decision is not None and decision.delay_after > 0:
             await asyncio.sleep(decision.delay_after)
         self._record(request, raw, decision, response, stored)
@@ -221,7 +225,7 @@ class SimulatorApp:
             status = answer.status_code if answer is not None else None
         runtime.requests.record(
             request.method,
-            request.url.path,
+            request.scope["path"],
             status,
             time.time(),
             pbx_status=answer.status_code if answer is not None else None,
@@ -233,16 +237,14 @@ class SimulatorApp:
 
 
 def _answer(
-    pbx: SimulatedPbx, settings: SimSettings, request: Request, raw: bytes
+    pbx: SimulatedPbx, settings: SimSettings, request: Request, raw: bytes, path: str, host: str
 ) -> tuple[Response, bytes | None]:
-    """Run the §10 checks in order, then the service.
+    """Run the §10 checks in order, then the service (``host`` names the server in error pages).
 
     Returns the response and the body to keep in the request log: the raw bytes when the
     request was authenticated and its body parsed to an object, else ``None``.
     """
-    host = request.url.hostname or "localhost"
     text = raw.decode("utf-8", errors="replace")
-    path = request.url.path
     if not path.startswith(API_PREFIX):
         return not_found_page(host), None
     client = request.client.host if request.client is not None else ""

@@ -122,8 +122,12 @@ class SimulatedPbx:
         self.campaign_answer_handler: CampaignAnswerHandler = play_announcement
         self.pinned: dict[str, Outcome] = {}
         """Numbers whose dialled outcome is pinned (control plane), overriding ``outcomes``."""
+        self.wakeup = threading.Event()
+        """Set when whoever drives the PBX in the background should look again: an event was
+        scheduled before all others, the clock changed, or a component call was queued."""
+        self.clock.on_change(self.wakeup.set)
         # engines
-        self.events = EventHeap(self.clock, self.lock)
+        self.events = EventHeap(self.clock, self.lock, on_sooner=self.wakeup.set)
         self.cdr_builder = CdrBuilder(self)
         self.originate_engine = OriginateEngine(self, self.cdr_builder)
         self.autodialer = Autodialer(self)
@@ -289,8 +293,8 @@ class SimulatedPbx:
 
     @property
     def component_ready(self) -> threading.Event:
-        """Set when a component call is queued (wakes the server's ticker)."""
-        return self.component_engine.ready
+        """Set when a component call is queued (wakes the server's ticker): ``wakeup``."""
+        return self.wakeup
 
     def pending_component_calls(self) -> int:
         """Component calls queued or in flight (answers not applied yet)."""
