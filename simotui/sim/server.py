@@ -38,6 +38,7 @@ from simotui.sim.connection import uvicorn_options
 from simotui.sim.control_api import PREFIX as CONTROL_PREFIX
 from simotui.sim.control_api import ControlPlane
 from simotui.sim.dates import http_date
+from simotui.sim.delivery import EventDelivery, parse_chaos
 from simotui.sim.errors import OperationFailed
 from simotui.sim.faults import Decision, FaultInjector, FaultSpec, parse_faults
 from simotui.sim.jsonout import dumps
@@ -132,19 +133,22 @@ def create_app(
     *,
     faults: FaultSpec | str | None = None,
     control: bool = False,
+    events: EventDelivery | None = None,
 ) -> SimulatorApp:
     """The simulator as an ASGI app (for uvicorn, or in-process via ``httpx.ASGITransport``).
 
     ``faults`` is the spec in force from the start (and after a reset); ``control`` serves the
-    control plane under ``/_sim/``. In-process there is no socket, so ``reset`` and ``truncate``
-    faults raise ``ConnectionResetError`` out of the app rather than cutting a connection.
+    control plane under ``/_sim/``; ``events`` sends the pushed events (its thread is started by
+    whoever serves the app: ``start_simulator``, ``serve``). In-process there is no socket, so
+    ``reset`` and ``truncate`` faults raise ``ConnectionResetError`` out of the app rather than
+    cutting a connection.
     """
     if isinstance(faults, str):
         spec = parse_faults(faults)
     else:
         spec = faults if faults is not None else FaultSpec()
     log = requests if requests is not None else RequestLog()
-    return SimulatorApp(SimRuntime(pbx, settings, log, spec, control=control))
+    return SimulatorApp(SimRuntime(pbx, settings, log, spec, control=control, events=events))
 
 
 class SimulatorApp:
@@ -348,6 +352,11 @@ class SimulatorHandle:
         return self.runtime.faults
 
     @property
+    def events(self) -> EventDelivery:
+        """The pushed events' delivery: target, chaos, counts, the newest deliveries."""
+        return self.runtime.events
+
+    @property
     def ticker(self) -> Ticker | None:
         """The background ticker (None when the handle was built without one)."""
         return self._ticker
@@ -363,6 +372,7 @@ class SimulatorHandle:
         if self._ticker is not None:
             self._ticker.stop()
         self._server.stop()
+        self.runtime.events.stop()
 
     def __enter__(self) -> SimulatorHandle:
         """Use as ``with start_simulator() as sim:``."""
@@ -374,13 +384,21 @@ class SimulatorHandle:
 
 
 def build_app(config: SimConfig) -> SimulatorApp:
-    """The app ``start_simulator`` and ``serve`` run: PBX, settings, bounded log, faults, control."""
+    """The app ``start_simulator`` and ``serve`` run: PBX, settings, bounded log, faults, control,
+    event delivery (not started).
+
+    Raises:
+        FaultSpecError: ``config.faults`` does not parse; ``ValueError`` (``ChaosSpecError``):
+            ``config.events_chaos``, ``events_auth`` or ``events_only`` is bad.
+    """
+    events = EventDelivery.from_config(config)
     return create_app(
         build_pbx(config),
         SimSettings.from_config(config),
         RequestLog(config.request_log_entries, config.request_log_bytes),
         faults=config.faults,
         control=config.control,
+        events=events,
     )
 
 
@@ -404,6 +422,7 @@ def start_simulator(
     app = build_app(config or SimConfig())
     server = ThreadedServer(app, host, port, "simotel-sim", options=uvicorn_options())
     server.start("Simotel simulator")
+    app.runtime.events.start()
     return SimulatorHandle(app.runtime, server, _start_ticker(app.runtime))
 
 
@@ -446,12 +465,27 @@ def banner(config: SimConfig, url: str) -> str:
             _component_line(config),
             *_demo_component_lines(config),
             f"  faults:    {str(parse_faults(config.faults or '')) or 'none'}",
+            _events_line(config),
+            f"  traffic:   {f'{config.traffic:g} calls per virtual minute' if config.traffic else 'none'}",
             _control_line(config, url),
             "Try an originate (557 rings, then 552):",
             f"  {curl}",
             "Press Ctrl-C to stop.",
         ]
     )
+
+
+def _events_line(config: SimConfig) -> str:
+    if not config.events_url:
+        return "  events:    not pushed (--events-url URL sends them; listed at /_sim/events)"
+    extras = [config.events_style.upper() if config.events_style != "get" else "GET"]
+    if config.events_auth:
+        extras.append(f"Basic {config.events_auth.partition(':')[0]}:***")
+    if config.events_only:
+        extras.append(f"only {config.events_only}")
+    if config.events_chaos:
+        extras.append(f"chaos {parse_chaos(config.events_chaos)}")
+    return f"  events:    {redact(config.events_url)} ({', '.join(extras)})"
 
 
 def _control_line(config: SimConfig, url: str) -> str:
@@ -505,6 +539,7 @@ def serve(config: SimConfig, host: str = "127.0.0.1", port: int = 8800) -> None:
         app, log_level="warning", lifespan="off", server_header=False, **uvicorn_options()
     )
     server = _ForegroundServer(options, app.runtime.faults)
+    app.runtime.events.start()
     ticker = _start_ticker(app.runtime)
     try:
         server.run(sockets=[sock])
@@ -512,4 +547,5 @@ def serve(config: SimConfig, host: str = "127.0.0.1", port: int = 8800) -> None:
         pass
     finally:
         ticker.stop()
+        app.runtime.events.stop()
         sock.close()

@@ -56,6 +56,7 @@ from simotui.sim.originate import OriginatedCall, OriginateEngine
 from simotui.sim.outcomes import DEFAULT_TIMEOUT, LegPlan, Outcome, plan_leg
 from simotui.sim.rowcache import RowCache
 from simotui.sim.tables import Table
+from simotui.sim.webhooks import Webhooks, event_names
 
 
 class SimulatedPbx:
@@ -120,6 +121,8 @@ class SimulatedPbx:
         self.autodialer_routes: dict[str, AutodialerRoute] = {}
         self.api_components: dict[str, ApiComponent] = {}
         self.campaign_answer_handler: CampaignAnswerHandler = play_announcement
+        self.webhooks = Webhooks(self, event_names(self.config.events_only))
+        """Simotel's pushed events (§7), emitted as the engines reach them (``webhooks``)."""
         self.pinned: dict[str, Outcome] = {}
         """Numbers whose dialled outcome is pinned (control plane), overriding ``outcomes``."""
         self.wakeup = threading.Event()
@@ -132,6 +135,10 @@ class SimulatedPbx:
         self.originate_engine = OriginateEngine(self, self.cdr_builder)
         self.autodialer = Autodialer(self)
         self.component_engine = ComponentCalls(self, self.cdr_builder)
+        from simotui.sim.traffic import Traffic  # it draws numbers from scenarios, which imports us
+
+        self.traffic = Traffic(self)
+        """Background calls nobody placed through the API (``traffic``); started by ``build_pbx``."""
 
     # ------------------------------------------------------------------ time
     @property
