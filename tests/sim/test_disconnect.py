@@ -37,7 +37,7 @@ def _scope(method: str, path: str, length: int) -> dict[str, Any]:
 
 
 async def _send_half_then_leave(app: Any, method: str, path: str) -> list[MutableMapping[str, Any]]:
-    messages = [
+    messages: list[MutableMapping[str, Any]] = [
         {"type": "http.request", "body": b'{"caller":', "more_body": True},
         {"type": "http.disconnect"},
     ]
