@@ -315,8 +315,11 @@ class EventDelivery:
             counts = self._counts
             counts["submitted"] += 1
             chaos = self._chaos
-            rng = random.Random(f"simotel-events|{self.seed}|{n}")
-            draws = {kind: rng.random() < getattr(chaos, kind) for kind in CHAOS_KINDS}
+            if chaos.empty:
+                draws = dict.fromkeys(CHAOS_KINDS, False)
+            else:
+                rng = random.Random(f"simotel-events|{self.seed}|{n}")
+                draws = {kind: rng.random() < getattr(chaos, kind) for kind in CHAOS_KINDS}
             name = event.name.upper() if draws["upper"] else event.name
             payload = event.payload
             if draws["upper"]:
