@@ -179,7 +179,7 @@ def request_for(target: EventTarget, name: str, payload: dict[str, Any]) -> tupl
     return "POST", url, {"content": jsonout.dumps(payload), "headers": {"Content-Type": "application/json"}}
 
 
-@dataclass
+@dataclass(slots=True)
 class Delivery:
     """One event's fate, as the control plane lists it."""
 
@@ -227,6 +227,7 @@ class _Outgoing:
     payload: dict[str, Any] = field(compare=False)
 
 
+_NO_CHAOS = dict.fromkeys(CHAOS_KINDS, False)
 COUNTERS = (
     "submitted",
     "sent",
@@ -316,7 +317,7 @@ class EventDelivery:
             counts["submitted"] += 1
             chaos = self._chaos
             if chaos.empty:
-                draws = dict.fromkeys(CHAOS_KINDS, False)
+                draws = _NO_CHAOS
             else:
                 rng = random.Random(f"simotel-events|{self.seed}|{n}")
                 draws = {kind: rng.random() < getattr(chaos, kind) for kind in CHAOS_KINDS}

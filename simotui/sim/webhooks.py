@@ -46,8 +46,7 @@ import logging
 import random
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from simotui.sim.dates import gregorian, gregorian_utc_us
 from simotui.sim.ids import CallIdFactory
@@ -95,8 +94,7 @@ def event_names(text: str | None) -> frozenset[str] | None:
     return frozenset(chosen)
 
 
-@dataclass(frozen=True)
-class PushedEvent:
+class PushedEvent(NamedTuple):
     """One event as emitted: its order on this PBX, virtual time, documented name and payload."""
 
     seq: int
