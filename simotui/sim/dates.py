@@ -103,6 +103,12 @@ def parse_local(text: str, tz: ZoneInfo, *, end_of_minute: bool = False) -> floa
     ``end_of_minute`` is set, the result is the last instant of that minute (or of that
     day for a bare date), so an inclusive ``to`` bound covers it. Raises ``ValueError``.
     """
+    # A polling client sends the same range again and again.
+    return _parse_local(text, tz, end_of_minute)
+
+
+@lru_cache(maxsize=512)
+def _parse_local(text: str, tz: ZoneInfo, end_of_minute: bool) -> float:
     match = _DATE_RE.match(text)
     if match is None:
         raise ValueError(f"not a date: {text!r}")
