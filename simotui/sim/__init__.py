@@ -11,21 +11,34 @@ Module map. The PBX: ``state`` (``SimulatedPbx``, the façade others use: direct
 tables, ``now``/``sync``/``advance``, ``originate``, ``run_component_calls``...) over one module
 per engine -- ``events`` (the virtual-time heap), ``originate``, ``autodialer``,
 ``component_calls`` (the outgoing component-call queue) -- and ``cdrs``, the one CDR builder.
-The API: ``services/``, a package laid out like the API's paths (``services/pbx/users.py`` serves
+Pushed events and background calls: ``webhooks`` (what the PBX pushes, and when: ``pbx.webhooks``,
+called by the engines), ``delivery`` (the sender thread, delivery styles, chaos, counts), ``traffic``
+(calls nobody placed, ``pbx.traffic``). The API: ``services/``, a package laid out like the API's paths (``services/pbx/users.py`` serves
 ``pbx/users/*``, ``services/autodialer/groups.py`` ``autodialer/groups/*``...), each family with its
 own request rules and its own ``SERVICES`` rows, so finding an endpoint's behaviour is reading its
 path, as the PHP SDK's ``ApiGroups/{Pbx,Call,Reports,Voicemails,Autodialer}`` are laid out; the
 engines keep what time drives (calls, campaigns, component calls), the families what a request
 changes. Around them: ``config`` (SimConfig, SimSettings, ComponentSpec), ``clock``, ``ids``,
-``dates``, ``models`` (internal records), ``tables`` (sorted in-memory collections), ``errors``,
+``dates``, ``models`` (internal records), ``tables`` (sorted in-memory collections and their search
+indexes), ``rowcache`` (rows rendered once per view), ``jsonout`` (the one JSON encoder), ``errors``,
 ``outcomes``, ``scenarios`` (directory, dialplan, documented records), ``doc_lab`` (the documented
 lab's records the other samples name), ``history``, ``render`` (JSON shapes), ``query``
 (alike/conditions/date_range/pagination), ``files`` (upload names, audio length, CSV numbers),
 ``multipart``, ``audio``, ``build`` (build_pbx), ``components`` (the HTTP of a component call),
-``smart`` (Smart API commands), ``ticker`` (background clock + component calls), ``pages``
+``smart`` (Smart API commands), ``ticker`` (background clock + component calls, asleep until the
+next event is due), ``pages``
 (Apache, nginx and PHP pages), ``faults``, ``wire``, ``connection``, ``reqlog``, ``runtime``,
 ``control_api`` (the ``/_sim/`` control plane), ``control`` (SimControl), ``server`` (HTTP, auth,
 errors, virtual ``Date``, uvicorn), ``cli``/``__main__`` (``simotel-sim``, ``python -m simotui.sim``).
+
+Serving. One process, one PBX in memory behind one lock, one uvicorn worker: several workers would
+be several PBXs that disagree (a call placed through one would never show in another's reports), and
+sharing the state across processes would cost more than it gains, so none are offered. Speed comes
+from doing little per request instead: ``jsonout`` encodes with orjson when installed (the standard
+library otherwise: the standalone distribution need not have it), ``rowcache`` renders and encodes
+each report row once per view, ``tables`` index the big report tables (``query.find``: date ranges
+are windows, conditions start from a field index, sorted pages walk a sorted view; the answer is
+exactly the linear one's), and the ``ticker`` sleeps until the next event is due.
 
 Where the reference is silent
 -----------------------------
@@ -49,7 +62,9 @@ Transport
   - The 403 permission message names the service without a leading slash, as requested
     (``"reports/cdr/search";Access denied``); an alias is also denied by its target's
     name. Unknown services are never permission-checked (they reach 501).
-  - A crash inside a handler is an Apache HTML 500 page, as a PHP fatal error would be.
+  - A crash inside a handler is an Apache HTML 500 page, as a PHP fatal error would be. A client
+    that disconnects before its request is complete is dropped without an answer, a log entry or
+    a traceback (the PBX never saw a request), on the API and on the control plane alike.
   - JSON is compact UTF-8 (Persian text unescaped); responses carry Apache/PHP
     ``Server``/``X-Powered-By`` headers.
 Searches
@@ -134,6 +149,35 @@ Call originate via campaign (§5.8)
     every request, its outcome and the answer.
   - The answer is applied at the virtual time it arrived: at speed s, a web service that
     takes r real seconds costs the first party r·s virtual seconds of waiting.
+Pushed events (``webhooks``, ``delivery``; §7)
+  - Sent for what the engines do, at the virtual moment it happens (``webhooks`` has the list):
+    originates (NewState of extensions, OutgoingCall for legs through trunks, Cdr at hang-up with
+    ``originated_call_id``, none when the first party never answered), campaigns (OutgoingCall per
+    dial, AutoDialerReport per report row written or updated), user add/remove (ExtenAdded /
+    ExtenRemoved; a renumbering is both), ping (``{"event_name":"Ping"}``: undocumented, assumed),
+    background traffic (IncomingCall, NewState with ``queue``, CdrQueue when an agent answered,
+    Cdr, Survey). Not sent: Transfer (none is modelled), voicemail, fax and trunk events.
+  - NewState: the caller of an originate rings with ``direction: in`` and, once it answers, is
+    ``InUse`` with ``direction: out, dialer: yes`` (it dials the callee); the callee rings and is
+    ``InUse`` with ``direction: in, dialer: no``; ``participant`` is the other party's real number,
+    not the masking ``caller_id``; ``dialer`` only comes with InUse; Idle carries ``exten``,
+    ``state`` and ``unique_id`` only. A busy phone does not ring. At a hang-up the caller goes Idle,
+    then the callee, then Cdr. Only extensions have states.
+  - Payloads omit fields without a value (a Cdr without talk has no ``billsec``); Cdr's
+    ``starttime`` is the call's ``start``. AutoDialerReport carries ``event_name`` (listed by the
+    table, missing from the sample), ``start``/``end`` = the campaign window in UTC (``end`` to the
+    second, as in the sample), ``tries[].starttime`` in PBX-local Gregorian; a campaign dial's
+    ``unique_id`` comes from a counter of its own, so events never change the PBX's ids.
+  - ``events_only`` filters what is emitted (the ticked events); extension states are tracked
+    anyway. Events of the past campaigns run while building the PBX are not sent.
+  - Delivery is one daemon thread, in emission order, ``events_timeout`` (2 s) per request, no
+    retries, 2xx = sent. GET sends nested values as compact JSON. Chaos fates are drawn per event
+    from (seed, its place in the emission order); a reordered event waits for the next one at most
+    1 real second. A reset keeps target, chaos and counts; the old PBX stops pushing.
+Background traffic (``traffic``)
+  - Poisson arrivals at ``SimConfig.traffic`` calls per virtual minute, drawn from their own seeded
+    RNG; kinds, numbers, queues and agents as ``traffic`` describes; the rules of ``outcomes``
+    decide every leg. A reset starts the configured rate again (a rate set at run time is not kept).
 Faults, control plane, request log (not Simotel's: a test harness around it)
   - Fault syntax and semantics are in ``simotui.sim.faults``: ``@before`` (default) never
     reaches the PBX, ``@after`` processes then replaces the answer; ``truncate`` is always

@@ -274,6 +274,8 @@ class Autodialer:
             plan = LegPlan(Outcome.FAIL, 0, 0)
         else:
             plan = pbx.plan_leg("autodialer", number, timeout=CAMPAIGN_RING_TIMEOUT)
+        if trunk is not None and plan.outcome is not Outcome.FAIL:
+            pbx.webhooks.outgoing_call(number, trunk.name, pbx.webhooks.call_id())
         if plan.outcome is Outcome.ANSWER:
             answered = t + plan.ring
             routed = self.component_for(campaign)
@@ -437,6 +439,8 @@ class Autodialer:
             report.disposition = attempt.disposition
             report.billsec = attempt.billsec
             report.wait = attempt.wait
+            pbx.rendered.forget(report)  # changed in place: its rendered row is stale
+        pbx.webhooks.autodialer_report(report)
         if final:
             run.outstanding -= 1
             self._maybe_complete(campaign, run)

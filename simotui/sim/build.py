@@ -22,4 +22,8 @@ def build_pbx(config: SimConfig | None = None, clock: VirtualClock | None = None
         fill_history(pbx, pbx.config.history, pbx.clock.now())
         seed_doc_lab(pbx)  # after the history, which it must not change
         pbx.sync()
+        # The past campaigns just run were pushed before anyone listened: start with no events.
+        pbx.webhooks.log.clear()
+        if pbx.config.traffic > 0:
+            pbx.traffic.start()
     return pbx

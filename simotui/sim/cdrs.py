@@ -82,9 +82,18 @@ class CdrBuilder:
         outgoing_point: str | None = None,
         hangup: str | None = None,
         record: str | None = None,
+        lastapp: str | None = None,
+        did: str | None = None,
+        entry_point: str | None = None,
     ) -> CdrRecord:
-        """The row of a call that started at ``start`` and ended at ``end`` (``answer``: callee)."""
+        """The row of a call that started at ``start`` and ended at ``end`` (``answer``: callee).
+
+        ``lastapp`` defaults to ``Dial`` (``Hangup`` for a FAILED leg); ``did`` and
+        ``entry_point`` are an incoming call's number dialled and trunk.
+        """
         connect = answer if answer is not None else end
+        if lastapp is None:
+            lastapp = "Dial" if disposition != "FAILED" else "Hangup"
         return CdrRecord(
             oid=self.pbx.new_oid(end),
             type=type,
@@ -96,7 +105,7 @@ class CdrBuilder:
             dcontext=dcontext,
             channel=channel,
             dstchannel=dstchannel,
-            lastapp="Dial" if disposition != "FAILED" else "Hangup",
+            lastapp=lastapp,
             lastdata=lastdata,
             start=start,
             answer=answer,
@@ -110,6 +119,8 @@ class CdrBuilder:
             comment=comment,
             outgoing_point=outgoing_point,
             originated_call_id=originated_call_id,
+            did=did,
+            entry_point=entry_point,
             route=route,
             hangup=hangup,
             record=record,

@@ -13,7 +13,9 @@ from dataclasses import replace
 
 from simotui import __version__
 from simotui.sim.config import ComponentSpec, SimConfig, demo_components
+from simotui.sim.delivery import STYLES, ChaosSpecError, parse_auth, parse_chaos
 from simotui.sim.faults import FaultSpecError, parse_faults
+from simotui.sim.webhooks import event_names
 
 KINDS = ("exten", "trunk", "ivr", "smart")
 
@@ -36,6 +38,30 @@ def _faults(value: str) -> str:
     try:
         parse_faults(value)
     except FaultSpecError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return value
+
+
+def _auth(value: str) -> str:
+    try:
+        parse_auth(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return value
+
+
+def _events(value: str) -> str:
+    try:
+        event_names(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return value
+
+
+def _chaos(value: str) -> str:
+    try:
+        parse_chaos(value)
+    except ChaosSpecError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
     return value
 
@@ -100,6 +126,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--component-timeout", type=_non_negative, default=1.0, help="real seconds to wait for an answer"
     )
+    events = parser.add_argument_group("pushed events (Simotel's webhooks)")
+    events.add_argument("--events-url", metavar="URL", help="web service to push events to (none: not sent)")
+    events.add_argument(
+        "--events-style",
+        choices=STYLES,
+        default="g4",
+        help="g4: POST JSON to URL; rest4: POST to URL/<EventName>; get: GET URL?fields (default g4)",
+    )
+    events.add_argument("--events-auth", type=_auth, metavar="U:P", help="HTTP Basic user and password")
+    events.add_argument(
+        "--events-only", type=_events, metavar="NAMES", help="comma-separated events to send (default all)"
+    )
+    events.add_argument(
+        "--events-chaos",
+        type=_chaos,
+        metavar="SPEC",
+        help="mischief for tests, e.g. drop=0.1,duplicate=0.05,reorder=0.2,delay=0.1:2,upper",
+    )
+    parser.add_argument(
+        "--traffic",
+        type=_non_negative,
+        default=0.0,
+        metavar="RATE",
+        help="background calls per minute of virtual time (PSTN callers, local and outgoing calls)",
+    )
     return parser
 
 
@@ -135,6 +186,12 @@ def config_from(args: argparse.Namespace) -> SimConfig:
         component_method=args.component_method,
         component_timeout=args.component_timeout,
         components=components,
+        events_url=args.events_url,
+        events_style=args.events_style,
+        events_auth=args.events_auth,
+        events_only=args.events_only,
+        events_chaos=args.events_chaos,
+        traffic=args.traffic,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable
 
 
@@ -11,7 +12,8 @@ class VirtualClock:
     """Epoch seconds that run ``speed`` virtual seconds per real second from a chosen origin.
 
     The clock is re-anchored whenever the speed changes or it is advanced by hand, so
-    virtual time never jumps backwards.
+    virtual time never jumps backwards. Whoever sleeps until a virtual moment (the server's
+    ticker) registers ``on_change`` to be woken when that moment moves in real time.
     """
 
     def __init__(
@@ -28,6 +30,23 @@ class VirtualClock:
         self._anchor_real = real()
         self._anchor_virtual = self._anchor_real if start is None else float(start)
         self._speed = float(speed)
+        self._listeners: list[weakref.WeakMethod[Callable[[], object]]] = []
+
+    def on_change(self, listener: Callable[[], object]) -> None:
+        """Call the bound method ``listener()`` after every speed change, advance or jump.
+
+        Held weakly: a listener whose object is gone is dropped (a reset PBX's, for example).
+        """
+        self._listeners.append(weakref.WeakMethod(listener))
+
+    def _changed(self) -> None:
+        alive = []
+        for ref in self._listeners:
+            listener = ref()
+            if listener is not None:
+                alive.append(ref)
+                listener()
+        self._listeners = alive
 
     @property
     def speed(self) -> float:
@@ -50,6 +69,7 @@ class VirtualClock:
             self._anchor_virtual = self._now_locked()
             self._anchor_real = self._real()
             self._speed = float(speed)
+        self._changed()
 
     def freeze(self) -> None:
         """Stop the clock (speed 0); ``advance`` still moves it."""
@@ -62,7 +82,9 @@ class VirtualClock:
         with self._lock:
             self._anchor_virtual = self._now_locked() + seconds
             self._anchor_real = self._real()
-            return self._anchor_virtual
+            now = self._anchor_virtual
+        self._changed()
+        return now
 
     def set(self, epoch: float) -> None:
         """Jump to ``epoch`` if it lies in the future; earlier values are ignored."""
@@ -70,3 +92,4 @@ class VirtualClock:
             current = self._now_locked()
             self._anchor_virtual = max(current, float(epoch))
             self._anchor_real = self._real()
+        self._changed()

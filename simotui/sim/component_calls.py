@@ -18,7 +18,6 @@ nowhere. Routes read ``AutodialerRoute``/``OutgoingRoute`` → the component's t
 
 from __future__ import annotations
 
-import threading
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -97,8 +96,8 @@ class ComponentCalls:
         self.pbx = pbx
         self.cdrs = cdrs
         self.calls: list[ComponentCall] = []
-        self.ready = threading.Event()
-        """Set when a component call is queued (wakes the server's ticker)."""
+        self.ready = pbx.wakeup
+        """Set when a component call is queued (the PBX's ``wakeup``: it wakes the server's ticker)."""
         self._queue: deque[Bridge] = deque()
         self._in_flight = 0
 
@@ -259,6 +258,8 @@ class ComponentCalls:
         def finished() -> None:
             record = self.cdrs.store(self._cdr(bridge, bridge.entry.dst, None, disposition, answer, end))
             self._settle_originate(bridge, disposition, record, answer)
+            self.pbx.webhooks.idle(bridge.entry.src, bridge.call.unique_id)
+            self.pbx.webhooks.cdr(record)
 
         self.pbx.schedule(end, finished)
 
@@ -303,6 +304,23 @@ class ComponentCalls:
         else:
             end, disposition = t + 1, "FAILED"
         bridge.call.second_disposition = disposition
+        unique_id = bridge.call.unique_id
+        hooks = pbx.webhooks
+        rings = reachable and plan.outcome in (Outcome.ANSWER, Outcome.NO_ANSWER)
+        callee_is_ext = extension in pbx.users and via_trunk is None
+
+        def dialled() -> None:
+            if callee_is_ext and rings:
+                hooks.ringing(extension, unique_id, participant=entry.src, direction="in")
+            elif via_trunk is not None and reachable and plan.outcome is not Outcome.FAIL:
+                originated = entry.originated.id if entry.originated is not None else None
+                hooks.outgoing_call(extension, via_trunk, unique_id, originated)
+
+        def answered(at: float) -> None:
+            if entry.originated is not None:
+                _talking(entry.originated, at)
+            if callee_is_ext:
+                hooks.in_use(extension, unique_id, participant=entry.src, direction="in", dialer=False)
 
         def finished() -> None:
             record = self.cdrs.store(
@@ -310,10 +328,16 @@ class ComponentCalls:
             )
             bridge.call.cdr_id = record.oid
             self._settle_originate(bridge, disposition, record, callee_answered)
+            if entry.originated is not None:
+                hooks.idle(entry.src, unique_id)
+            if callee_is_ext and rings:
+                hooks.idle(extension, unique_id)
+            hooks.cdr(record)
 
-        if entry.originated is not None and callee_answered is not None:
-            call = entry.originated
-            pbx.schedule(callee_answered, lambda: _talking(call, callee_answered))
+        pbx.schedule(max(t, pbx.now), dialled)
+        if callee_answered is not None:
+            at = callee_answered
+            pbx.schedule(at, lambda: answered(at))
         pbx.schedule(end, finished)
         if bridge.answered is not None:
             pbx.autodialer.end_answered(bridge.answered, end)

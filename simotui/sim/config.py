@@ -10,6 +10,7 @@ AuthMode = Literal["basic", "key", "both"]
 ComponentKind = Literal["exten", "trunk", "ivr", "smart"]
 ComponentStyle = Literal["g", "rest"]
 ComponentMethod = Literal["POST", "GET"]
+EventStyle = Literal["g4", "rest4", "get"]
 
 
 @dataclass
@@ -100,6 +101,23 @@ class SimConfig:
     """Most requests the request log keeps (the oldest go first)."""
     request_log_bytes: int = 32 * 1024 * 1024
     """Most bytes of request bodies the request log keeps."""
+    events_url: str | None = None
+    """Web service the PBX pushes its events to (§7; ``--events-url``); ``None`` sends none (they
+    are still listed at ``GET /_sim/events``). Credentials in the URL are sent as HTTP Basic."""
+    events_style: EventStyle = "g4"
+    """``g4``: POST the JSON to the URL; ``rest4``: POST it to ``<url>/<EventName>``; ``get``: GET
+    the URL with the fields as query parameters (§7.1)."""
+    events_auth: str | None = None
+    """``user:password`` sent as HTTP Basic with every event (the settings page's user and password)."""
+    events_only: str | None = None
+    """Comma-separated names of the events to send (the ticked ones); ``None`` sends every event."""
+    events_timeout: float = 2.0
+    """Real seconds one delivery may take before it counts as failed."""
+    events_chaos: str | None = None
+    """Mischief done to deliveries, for tests (syntax in ``sim.delivery``): ``drop=0.1,upper``..."""
+    traffic: float = 0.0
+    """Background calls per minute of virtual time that nobody placed through the API (PSTN callers
+    into queues and extensions, local and outgoing calls; ``sim.traffic``); 0 means none."""
 
 
 @dataclass

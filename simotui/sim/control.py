@@ -201,6 +201,41 @@ class SimControl:
         """The dialplan's API components and the calls they made."""
         return dict(self._call("GET", "/components"))
 
+    # ------------------------------------------------------- pushed events
+    def events(self, limit: int = 50, name: str | None = None) -> dict[str, Any]:
+        """Target, chaos, counts, extension states and the newest ``limit`` deliveries (of ``name``)."""
+        params: dict[str, Any] = {"limit": limit}
+        if name is not None:
+            params["name"] = name
+        return dict(self._call("GET", "/events", **params))
+
+    def set_events_target(
+        self, url: str | None, style: str = "g4", auth: str | None = None, timeout: float = 2.0
+    ) -> dict[str, Any]:
+        """Push events to ``url`` in ``style`` (g4, rest4, get), ``auth`` = ``user:password``; ``None`` stops."""
+        body = {"url": url, "style": style, "auth": auth, "timeout": timeout}
+        return dict(self._call("PUT", "/events", body))
+
+    def clear_events(self) -> None:
+        """Forget the deliveries listed and zero the counts."""
+        self._call("DELETE", "/events")
+
+    def set_event_chaos(self, spec: str) -> str:
+        """Do ``spec`` (``drop=0.1,duplicate=0.1,reorder=0.2,delay=0.1:2,upper``) to deliveries."""
+        return str(self._call("PUT", "/events/chaos", {"spec": spec})["spec"])
+
+    def clear_event_chaos(self) -> None:
+        """Deliver events as they are."""
+        self._call("DELETE", "/events/chaos")
+
+    def traffic(self) -> dict[str, Any]:
+        """The background traffic: ``rate`` (calls per virtual minute) and calls ``placed`` by kind."""
+        return dict(self._call("GET", "/traffic"))
+
+    def set_traffic(self, rate: float) -> dict[str, Any]:
+        """Place ``rate`` background calls per virtual minute from now on (0 stops new ones)."""
+        return dict(self._call("PUT", "/traffic", {"rate": rate}))
+
 
 def _clock(data: dict[str, Any]) -> ClockState:
     return ClockState(float(data["now"]), str(data["iso"]), float(data["speed"]))

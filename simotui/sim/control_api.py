@@ -26,6 +26,18 @@ GET     /_sim/calls               ``{"calls": [...]}``: every originated call an
 GET     /_sim/queues              ``{"queues": [...]}``: each queue's members, penalties, pauses
 GET     /_sim/components          ``{"components": [...], "calls": [...]}``: the dialplan's API
                                   components and every call they made (request, outcome)
+GET     /_sim/events              ``{"target", "chaos", "counts", "states", "events": [...]}``:
+                                  where pushed events go, how many were sent/failed/dropped...,
+                                  each extension's last state, the newest deliveries (query
+                                  ``limit=N``, default 50; ``name=Cdr`` keeps one event kind)
+PUT     /_sim/events              ``{"url": "http://..."|null, "style": "g4"|"rest4"|"get",
+                                  "auth": "user:pass"|null, "timeout": s}``: the target
+DELETE  /_sim/events              forget the deliveries listed, zero the counts
+GET     /_sim/events/chaos        ``{"spec", "active"}``: the chaos done to deliveries
+PUT     /_sim/events/chaos        ``{"spec": "drop=0.1,duplicate=0.1,reorder=0.2,upper"}``
+DELETE  /_sim/events/chaos        no chaos
+GET     /_sim/traffic             ``{"rate", "placed"}``: background calls per virtual minute
+PUT     /_sim/traffic             ``{"rate": 12}`` (0 stops new calls)
 ======  ========================  ===========================================================
 """
 
@@ -40,10 +52,11 @@ from datetime import datetime
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from simotui.sim.delivery import STYLES, ChaosSpec, ChaosSpecError, EventTarget, parse_auth, parse_chaos
 from simotui.sim.faults import FaultSpecError, normalise_path, parse_faults, target_matches
 from simotui.sim.outcomes import Outcome
 from simotui.sim.reqlog import RecordedRequest
@@ -119,6 +132,9 @@ class ControlPlane:
             Route(f"{PREFIX}/calls", self.calls, methods=["GET"]),
             Route(f"{PREFIX}/queues", self.queues, methods=["GET"]),
             Route(f"{PREFIX}/components", self.components, methods=["GET"]),
+            Route(f"{PREFIX}/events", self.events, methods=["GET", "PUT", "DELETE"]),
+            Route(f"{PREFIX}/events/chaos", self.event_chaos, methods=["GET", "PUT", "DELETE"]),
+            Route(f"{PREFIX}/traffic", self.traffic, methods=["GET", "PUT"]),
         ]
         self._app = Starlette(routes=routes, exception_handlers={BadRequest: self._bad_request})
         self._app.add_exception_handler(404, self._not_found)
@@ -132,7 +148,22 @@ class ControlPlane:
             refusal = error(403, "the control plane serves loopback clients only")
             await refusal(scope, receive, send)
             return
-        await self._app(scope, receive, send)
+        gone = False
+
+        async def watched() -> MutableMapping[str, Any]:
+            nonlocal gone
+            message = await receive()
+            gone = gone or message["type"] == "http.disconnect"
+            return message
+
+        async def to_client(message: MutableMapping[str, Any]) -> None:
+            if not gone:  # Starlette's error page for the disconnect would go nowhere anyway
+                await send(message)
+
+        try:
+            await self._app(scope, watched, to_client)
+        except ClientDisconnect:
+            pass  # the client left mid-request: nobody is waiting for the answer
 
     # ------------------------------------------------------------- errors
     async def _bad_request(self, request: Request, exc: Exception) -> JSONResponse:
@@ -159,6 +190,9 @@ class ControlPlane:
                     "GET /_sim/calls",
                     "GET /_sim/queues",
                     "GET /_sim/components",
+                    "GET|PUT|DELETE /_sim/events",
+                    "GET|PUT|DELETE /_sim/events/chaos",
+                    "GET|PUT /_sim/traffic",
                 ]
             }
         )
@@ -369,6 +403,74 @@ class ControlPlane:
                 for call in pbx.component_calls
             ]
         return JSONResponse({"components": components, "calls": calls})
+
+    async def events(self, request: Request) -> JSONResponse:
+        """Show the pushed events' delivery, point it somewhere else, or clear its list."""
+        delivery = self.runtime.events
+        if request.method == "PUT":
+            delivery.set_target(_event_target(await _json_object(request)))
+        elif request.method == "DELETE":
+            delivery.clear()
+        limit_text = request.query_params.get("limit", "50")
+        if not limit_text.isdigit():
+            raise BadRequest(f"'limit' is a number of events, not {limit_text!r}")
+        snapshot = delivery.snapshot(int(limit_text), request.query_params.get("name"))
+        pbx = self.runtime.pbx
+        with pbx.lock:
+            snapshot["states"] = dict(sorted(pbx.webhooks.states.items()))
+        return JSONResponse(snapshot)
+
+    async def event_chaos(self, request: Request) -> JSONResponse:
+        """Show, install or clear the chaos done to event deliveries."""
+        delivery = self.runtime.events
+        if request.method == "PUT":
+            body = await _json_object(request)
+            spec_text = body.get("spec")
+            if not isinstance(spec_text, str):
+                raise BadRequest('expected {"spec": "<chaos spec>"}')
+            try:
+                delivery.set_chaos(parse_chaos(spec_text))
+            except ChaosSpecError as exc:
+                raise BadRequest(str(exc)) from None
+        elif request.method == "DELETE":
+            delivery.set_chaos(ChaosSpec())
+        return JSONResponse({"spec": str(delivery.chaos), "active": not delivery.chaos.empty})
+
+    async def traffic(self, request: Request) -> JSONResponse:
+        """Show or change the background traffic's rate."""
+        pbx = self.runtime.pbx
+        if request.method == "PUT":
+            body = await _json_object(request)
+            rate = _number(body.get("rate"), "rate")
+            if rate < 0:
+                raise BadRequest("'rate' is 0 or more calls per minute")
+            pbx.traffic.set_rate(rate)
+        with pbx.lock:
+            return JSONResponse({"rate": pbx.traffic.rate, "placed": dict(pbx.traffic.placed)})
+
+
+def _event_target(body: dict[str, Any]) -> EventTarget | None:
+    if "url" not in body:
+        raise BadRequest('expected {"url": "http://..." or null, "style": ..., "auth": ...}')
+    url = body["url"]
+    if url is None:
+        return None
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise BadRequest(f"'url' is an http(s) URL or null, not {url!r}")
+    style = body.get("style", "g4")
+    if style not in STYLES:
+        raise BadRequest(f"'style' is one of {list(STYLES)}, not {style!r}")
+    auth_text = body.get("auth")
+    if auth_text is not None and not isinstance(auth_text, str):
+        raise BadRequest("'auth' is \"user:password\" or null")
+    try:
+        auth = parse_auth(auth_text)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+    timeout = _number(body.get("timeout", 2.0), "timeout")
+    if timeout <= 0:
+        raise BadRequest("'timeout' is a number of seconds above 0")
+    return EventTarget(url, style, auth, timeout)
 
 
 async def _json_object(request: Request) -> dict[str, Any]:

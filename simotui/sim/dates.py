@@ -34,7 +34,13 @@ def _from_jalali(year: int, month: int, day: int) -> date:
 
 def http_date(epoch: float) -> str:
     """RFC 7231 IMF-fixdate (``Mon, 20 May 2024 06:30:00 GMT``) for an HTTP ``Date`` header."""
-    return formatdate(int(epoch), usegmt=True)
+    return _http_date(int(epoch))
+
+
+@lru_cache(maxsize=8)
+def _http_date(second: int) -> str:
+    # Every response carries one; most fall in a second that was already formatted.
+    return formatdate(second, usegmt=True)
 
 
 def jalali_to_gregorian(year: int, month: int, day: int) -> date:
@@ -97,6 +103,12 @@ def parse_local(text: str, tz: ZoneInfo, *, end_of_minute: bool = False) -> floa
     ``end_of_minute`` is set, the result is the last instant of that minute (or of that
     day for a bare date), so an inclusive ``to`` bound covers it. Raises ``ValueError``.
     """
+    # A polling client sends the same range again and again.
+    return _parse_local(text, tz, end_of_minute)
+
+
+@lru_cache(maxsize=512)
+def _parse_local(text: str, tz: ZoneInfo, end_of_minute: bool) -> float:
     match = _DATE_RE.match(text)
     if match is None:
         raise ValueError(f"not a date: {text!r}")

@@ -4,7 +4,8 @@ Nothing in the simulator runs in the background. Every change is an event on a h
 by virtual time; ``sync()`` (called before each HTTP request, and by the server's ticker)
 processes, in time order, every event due by ``clock.now()``. Handlers read the event's own
 time from ``now``, so a request that arrives after a long pause still stores rows stamped
-with the right times.
+with the right times. ``on_sooner`` is called when an event is scheduled before every other
+one, so a ticker sleeping until the earliest event can wake up and sleep less.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ from simotui.sim.clock import VirtualClock
 class EventHeap:
     """Actions scheduled at virtual times, run in time order (ties in scheduling order)."""
 
-    def __init__(self, clock: VirtualClock, lock: threading.RLock) -> None:
-        """Schedule on ``clock``; every run holds ``lock`` (the PBX's)."""
+    def __init__(
+        self, clock: VirtualClock, lock: threading.RLock, on_sooner: Callable[[], object] | None = None
+    ) -> None:
+        """Schedule on ``clock``; every run holds ``lock`` (the PBX's); ``on_sooner``: see above."""
         self.clock = clock
         self.lock = lock
+        self.on_sooner = on_sooner
         self._events: list[tuple[float, int, Callable[[], None]]] = []
         self._seq = itertools.count()
         self._now = float("-inf")
@@ -57,7 +61,10 @@ class EventHeap:
 
     def schedule(self, at: float, action: Callable[[], None]) -> None:
         """Run ``action`` when virtual time reaches ``at`` (ties run in scheduling order)."""
+        sooner = not self._events or at < self._events[0][0]
         heapq.heappush(self._events, (at, next(self._seq), action))
+        if sooner and self.on_sooner is not None:
+            self.on_sooner()
 
     def pending(self) -> int:
         """How many events are still scheduled."""

@@ -94,6 +94,7 @@ class OriginateEngine:
             )
             self.calls[call_id] = call
             first = self._plan_first_leg(call)
+            self._first_leg_events(call, first)
             if first.outcome is Outcome.FAIL:
                 pbx.schedule(t0 + SPOOL_FAIL_DELAY, lambda: self._spool_failed(call))
             elif first.outcome is Outcome.BUSY:
@@ -115,6 +116,19 @@ class OriginateEngine:
             return LegPlan(Outcome.FAIL, 0, 0)
         return pbx.plan_leg(call.callee, call.caller, timeout=call.timeout)
 
+    def _first_leg_events(self, call: OriginatedCall, first: LegPlan) -> None:
+        """The caller's phone rings, or the first leg leaves through its trunk (§7)."""
+        hooks = self.pbx.webhooks
+        if first.outcome is Outcome.FAIL:
+            return  # never dialled: nothing happens that anyone could see
+        if call.caller in self.pbx.users:
+            if first.outcome is not Outcome.BUSY:  # a busy phone is in another call already
+                hooks.ringing(call.caller, call.cuid, participant=call.callee, direction="in")
+            return
+        trunk = self.pbx.find_trunk(call.trunk_name)
+        if trunk is not None:
+            hooks.outgoing_call(call.caller, trunk.name, call.cuid, call.id)
+
     def _caller_channel(self, call: OriginatedCall) -> str:
         pbx = self.pbx
         if call.caller in pbx.users:
@@ -127,6 +141,8 @@ class OriginateEngine:
         call.state = "ended"
         call.ended_at = self.pbx.now
         call.result = f"no-cdr:{why}"
+        if why == "no-answer":
+            self.pbx.webhooks.idle(call.caller, call.cuid)
 
     def _spool_failed(self, call: OriginatedCall) -> None:
         t = self.pbx.now
@@ -173,6 +189,8 @@ class OriginateEngine:
         call.caller_answered_at = t
         call.state = "dialing-callee"
         call.channel = self._caller_channel(call)
+        # The first party now dials the second: it is the one dialling out.
+        pbx.webhooks.in_use(call.caller, call.cuid, participant=call.callee, direction="out", dialer=True)
         ctx = pbx.contexts.get(call.context)
         component = pbx.api_components.get(ctx.component) if ctx is not None and ctx.component else None
         if ctx is not None and component is not None:
@@ -180,6 +198,7 @@ class OriginateEngine:
             pbx.component_engine.reach_from_originate(call, ctx.outgoing_route or "Outgoing Route", component)
             return
         second = self._second_leg_plan(call)
+        self._second_leg_events(call, second)
         if second.outcome is Outcome.ANSWER:
             pbx.schedule(t + second.ring, lambda: self._callee_answered(call, second))
         elif second.outcome is Outcome.NO_ANSWER:
@@ -189,10 +208,24 @@ class OriginateEngine:
         else:
             pbx.schedule(t + 1, lambda: self._finish(call, "FAILED"))
 
+    def _second_leg_events(self, call: OriginatedCall, second: LegPlan) -> None:
+        """The callee's phone rings, or the second leg leaves through the context's trunk."""
+        pbx = self.pbx
+        if second.outcome is Outcome.FAIL:
+            return
+        if call.callee in pbx.users:
+            if second.outcome is not Outcome.BUSY:
+                pbx.webhooks.ringing(call.callee, call.cuid, participant=call.caller, direction="in")
+            return
+        ctx = pbx.contexts.get(call.context)
+        if ctx is not None and ctx.trunk is not None:
+            pbx.webhooks.outgoing_call(call.callee, ctx.trunk, call.cuid, call.id)
+
     def _callee_answered(self, call: OriginatedCall, plan: LegPlan) -> None:
         pbx = self.pbx
         call.callee_answered_at = pbx.now
         call.state = "talking"
+        pbx.webhooks.in_use(call.callee, call.cuid, participant=call.caller, direction="in", dialer=False)
         pbx.schedule(pbx.now + plan.talk, lambda: self._finish(call, "ANSWERED"))
 
     def _finish(self, call: OriginatedCall, disposition: str) -> None:
@@ -202,6 +235,11 @@ class OriginateEngine:
         call.result = disposition
         record = self.cdrs.store(self._cdr(call, disposition, end))
         call.cdr_id = record.oid
+        hooks = self.pbx.webhooks
+        hooks.idle(call.caller, call.cuid)
+        if disposition in ("ANSWERED", "NO ANSWER"):  # the callee's phone rang
+            hooks.idle(call.callee, call.cuid)
+        hooks.cdr(record)
 
     def _cdr(self, call: OriginatedCall, disposition: str, end: float) -> CdrRecord:
         """The row of a call whose first party answered (any disposition of the second leg)."""

@@ -4,7 +4,8 @@ The HTTP face, the control plane, the ticker and the test handle all reach the P
 ``SimRuntime.pbx``. A reset builds a fresh PBX from the same config on the same clock (virtual
 time never runs backwards), hands it the originate-id factory (ids stay unique for the life of
 the simulator), swaps it in, empties the request log and puts the startup faults back. The
-account settings are kept. Requests already in flight finish against the old PBX.
+account settings are kept, and so is the event delivery (target, chaos, counts): the new PBX's
+events go to it, the old one's no longer do. Requests already in flight finish against the old PBX.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 
 from simotui.sim.build import build_pbx
 from simotui.sim.config import SimSettings
+from simotui.sim.delivery import EventDelivery
 from simotui.sim.faults import FaultInjector, FaultSpec
 from simotui.sim.reqlog import RequestLog
 from simotui.sim.state import SimulatedPbx
@@ -28,6 +30,7 @@ class SimRuntime:
         requests: the request log.
         startup_faults: the spec in force at start, and again after every reset.
         control: whether the control plane is served.
+        events: where the PBX's pushed events go (default: kept, sent nowhere).
     """
 
     def __init__(
@@ -38,8 +41,11 @@ class SimRuntime:
         startup_faults: FaultSpec,
         *,
         control: bool = False,
+        events: EventDelivery | None = None,
     ) -> None:
         self._pbx = pbx
+        self.events = events if events is not None else EventDelivery(pbx.seed)
+        pbx.webhooks.sink = self.events.submit
         self.settings = settings
         self.requests = requests
         self.startup_faults = startup_faults
@@ -68,6 +74,8 @@ class SimRuntime:
             fresh = build_pbx(old.config, clock=old.clock)
             with old.lock:
                 fresh.originate_ids = old.originate_ids
+                old.webhooks.sink = None
+                fresh.webhooks.sink = self.events.submit
                 self._pbx = fresh
             for listener in self._listeners:
                 listener(fresh)

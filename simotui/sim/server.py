@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import gc
 import hmac
 import ipaddress
 import json
@@ -27,7 +28,7 @@ from collections.abc import MutableMapping
 from typing import Any
 
 import uvicorn
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from simotui.serving import ThreadedServer, bind_tcp, http_url
@@ -38,8 +39,10 @@ from simotui.sim.connection import uvicorn_options
 from simotui.sim.control_api import PREFIX as CONTROL_PREFIX
 from simotui.sim.control_api import ControlPlane
 from simotui.sim.dates import http_date
+from simotui.sim.delivery import EventDelivery, parse_chaos
 from simotui.sim.errors import OperationFailed
 from simotui.sim.faults import Decision, FaultInjector, FaultSpec, parse_faults
+from simotui.sim.jsonout import dumps
 from simotui.sim.multipart import file_part, is_multipart
 from simotui.sim.pages import SERVER_HEADERS, internal_error_page, not_found_page
 from simotui.sim.reqlog import RequestLog
@@ -64,8 +67,7 @@ MSG_METHOD = "Method not allowed"
 def envelope(status: int, success: int, message: str | None, data: Any) -> Response:
     """The JSON envelope ``{"success","message","data"}`` with compact, PHP-like encoding."""
     payload = {"success": success, "message": message, "data": data}
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    return Response(text, status, media_type="application/json", headers=SERVER_HEADERS)
+    return Response(dumps(payload), status, media_type="application/json", headers=SERVER_HEADERS)
 
 
 def _ip_allowed(client: str, allowed: list[str] | None) -> bool:
@@ -132,19 +134,22 @@ def create_app(
     *,
     faults: FaultSpec | str | None = None,
     control: bool = False,
+    events: EventDelivery | None = None,
 ) -> SimulatorApp:
     """The simulator as an ASGI app (for uvicorn, or in-process via ``httpx.ASGITransport``).
 
     ``faults`` is the spec in force from the start (and after a reset); ``control`` serves the
-    control plane under ``/_sim/``. In-process there is no socket, so ``reset`` and ``truncate``
-    faults raise ``ConnectionResetError`` out of the app rather than cutting a connection.
+    control plane under ``/_sim/``; ``events`` sends the pushed events (its thread is started by
+    whoever serves the app: ``start_simulator``, ``serve``). In-process there is no socket, so
+    ``reset`` and ``truncate`` faults raise ``ConnectionResetError`` out of the app rather than
+    cutting a connection.
     """
     if isinstance(faults, str):
         spec = parse_faults(faults)
     else:
         spec = faults if faults is not None else FaultSpec()
     log = requests if requests is not None else RequestLog()
-    return SimulatorApp(SimRuntime(pbx, settings, log, spec, control=control))
+    return SimulatorApp(SimRuntime(pbx, settings, log, spec, control=control, events=events))
 
 
 class SimulatorApp:
@@ -182,8 +187,12 @@ class SimulatorApp:
     async def _api(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
         runtime = self.runtime
         request = Request(scope, receive)
-        raw = await request.body()
-        decision = self._decide(request.url.path)
+        try:
+            raw = await request.body()
+        except ClientDisconnect:
+            return  # the client left before sending its whole request: nothing to answer, nobody to tell
+        path: str = scope["path"]
+        decision = self._decide(path)
         host = request.url.hostname or "localhost"
         if decision is not None and decision.delay_before > 0:
             await asyncio.sleep(decision.delay_before)
@@ -191,7 +200,7 @@ class SimulatorApp:
             self._record(request, raw, decision, None, None)
             await act_out(decision, scope, receive, send, answer=None, injector=runtime.faults, host=host)
             return
-        response, stored = _answer(runtime.pbx, runtime.settings, request, raw)
+        response, stored = _answer(runtime.pbx, runtime.settings, request, raw, path, host)
         if decision is not None and decision.delay_after > 0:
             await asyncio.sleep(decision.delay_after)
         self._record(request, raw, decision, response, stored)
@@ -221,7 +230,7 @@ class SimulatorApp:
             status = answer.status_code if answer is not None else None
         runtime.requests.record(
             request.method,
-            request.url.path,
+            request.scope["path"],
             status,
             time.time(),
             pbx_status=answer.status_code if answer is not None else None,
@@ -233,16 +242,14 @@ class SimulatorApp:
 
 
 def _answer(
-    pbx: SimulatedPbx, settings: SimSettings, request: Request, raw: bytes
+    pbx: SimulatedPbx, settings: SimSettings, request: Request, raw: bytes, path: str, host: str
 ) -> tuple[Response, bytes | None]:
-    """Run the §10 checks in order, then the service.
+    """Run the §10 checks in order, then the service (``host`` names the server in error pages).
 
     Returns the response and the body to keep in the request log: the raw bytes when the
     request was authenticated and its body parsed to an object, else ``None``.
     """
-    host = request.url.hostname or "localhost"
     text = raw.decode("utf-8", errors="replace")
-    path = request.url.path
     if not path.startswith(API_PREFIX):
         return not_found_page(host), None
     client = request.client.host if request.client is not None else ""
@@ -304,8 +311,9 @@ def _answer(
         headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
         return Response(result.content, 200, media_type=result.media_type, headers=headers), stored
     if isinstance(result, RawReply):
-        text_out = json.dumps(result.payload, ensure_ascii=False, separators=(",", ":"))
-        return Response(text_out, 200, media_type="application/json", headers=SERVER_HEADERS), stored
+        return Response(
+            dumps(result.payload), 200, media_type="application/json", headers=SERVER_HEADERS
+        ), stored
     assert isinstance(result, Reply)
     return envelope(200, 1, result.message, result.data), stored
 
@@ -345,6 +353,11 @@ class SimulatorHandle:
         return self.runtime.faults
 
     @property
+    def events(self) -> EventDelivery:
+        """The pushed events' delivery: target, chaos, counts, the newest deliveries."""
+        return self.runtime.events
+
+    @property
     def ticker(self) -> Ticker | None:
         """The background ticker (None when the handle was built without one)."""
         return self._ticker
@@ -360,6 +373,7 @@ class SimulatorHandle:
         if self._ticker is not None:
             self._ticker.stop()
         self._server.stop()
+        self.runtime.events.stop()
 
     def __enter__(self) -> SimulatorHandle:
         """Use as ``with start_simulator() as sim:``."""
@@ -371,13 +385,21 @@ class SimulatorHandle:
 
 
 def build_app(config: SimConfig) -> SimulatorApp:
-    """The app ``start_simulator`` and ``serve`` run: PBX, settings, bounded log, faults, control."""
+    """The app ``start_simulator`` and ``serve`` run: PBX, settings, bounded log, faults, control,
+    event delivery (not started).
+
+    Raises:
+        FaultSpecError: ``config.faults`` does not parse; ``ValueError`` (``ChaosSpecError``):
+            ``config.events_chaos``, ``events_auth`` or ``events_only`` is bad.
+    """
+    events = EventDelivery.from_config(config)
     return create_app(
         build_pbx(config),
         SimSettings.from_config(config),
         RequestLog(config.request_log_entries, config.request_log_bytes),
         faults=config.faults,
         control=config.control,
+        events=events,
     )
 
 
@@ -401,6 +423,7 @@ def start_simulator(
     app = build_app(config or SimConfig())
     server = ThreadedServer(app, host, port, "simotel-sim", options=uvicorn_options())
     server.start("Simotel simulator")
+    app.runtime.events.start()
     return SimulatorHandle(app.runtime, server, _start_ticker(app.runtime))
 
 
@@ -443,12 +466,27 @@ def banner(config: SimConfig, url: str) -> str:
             _component_line(config),
             *_demo_component_lines(config),
             f"  faults:    {str(parse_faults(config.faults or '')) or 'none'}",
+            _events_line(config),
+            f"  traffic:   {f'{config.traffic:g} calls per virtual minute' if config.traffic else 'none'}",
             _control_line(config, url),
             "Try an originate (557 rings, then 552):",
             f"  {curl}",
             "Press Ctrl-C to stop.",
         ]
     )
+
+
+def _events_line(config: SimConfig) -> str:
+    if not config.events_url:
+        return "  events:    not pushed (--events-url URL sends them; listed at /_sim/events)"
+    extras = [config.events_style.upper() if config.events_style != "get" else "GET"]
+    if config.events_auth:
+        extras.append(f"Basic {config.events_auth.partition(':')[0]}:***")
+    if config.events_only:
+        extras.append(f"only {config.events_only}")
+    if config.events_chaos:
+        extras.append(f"chaos {parse_chaos(config.events_chaos)}")
+    return f"  events:    {redact(config.events_url)} ({', '.join(extras)})"
 
 
 def _control_line(config: SimConfig, url: str) -> str:
@@ -495,6 +533,9 @@ class _ForegroundServer(uvicorn.Server):
 def serve(config: SimConfig, host: str = "127.0.0.1", port: int = 8800) -> None:
     """Run the simulator in the foreground until Ctrl-C, after printing how to reach it."""
     app = build_app(config)
+    # The process is ours alone: the PBX just built (a large history is millions of objects) is
+    # moved out of the garbage collector's sight, so later collections need not walk it.
+    gc.freeze()
     sock = bind_tcp(host, port)
     real_port = int(sock.getsockname()[1])
     print(banner(config, http_url(host, real_port)), flush=True)
@@ -502,6 +543,7 @@ def serve(config: SimConfig, host: str = "127.0.0.1", port: int = 8800) -> None:
         app, log_level="warning", lifespan="off", server_header=False, **uvicorn_options()
     )
     server = _ForegroundServer(options, app.runtime.faults)
+    app.runtime.events.start()
     ticker = _start_ticker(app.runtime)
     try:
         server.run(sockets=[sock])
@@ -509,4 +551,5 @@ def serve(config: SimConfig, host: str = "127.0.0.1", port: int = 8800) -> None:
         pass
     finally:
         ticker.stop()
+        app.runtime.events.stop()
         sock.close()

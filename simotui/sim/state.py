@@ -54,7 +54,9 @@ from simotui.sim.models import (
 )
 from simotui.sim.originate import OriginatedCall, OriginateEngine
 from simotui.sim.outcomes import DEFAULT_TIMEOUT, LegPlan, Outcome, plan_leg
+from simotui.sim.rowcache import RowCache
 from simotui.sim.tables import Table
+from simotui.sim.webhooks import Webhooks, event_names
 
 
 class SimulatedPbx:
@@ -98,13 +100,14 @@ class SimulatedPbx:
         self.upload_rng = random.Random(f"simotel-uploads|{self.seed}")
         """Draws the numbers in uploaded file names (apart from ``rng``, which ids and calls use)."""
         # reports
-        self.cdrs: Table[CdrRecord] = Table(lambda r: r.starttime, lambda r: r.oid)
-        self.queue_reports: Table[CdrRecord] = Table(lambda r: r.starttime, lambda r: r.oid)
-        self.queue_stats: Table[QueueStat] = Table(lambda r: r.starttime, lambda r: r.oid)
+        # The big tables, whose rows never change once stored, keep search indexes (``tables``).
+        self.cdrs: Table[CdrRecord] = Table(lambda r: r.starttime, lambda r: r.oid, indexed=True)
+        self.queue_reports: Table[CdrRecord] = Table(lambda r: r.starttime, lambda r: r.oid, indexed=True)
+        self.queue_stats: Table[QueueStat] = Table(lambda r: r.starttime, lambda r: r.oid, indexed=True)
         self.agent_sessions: Table[AgentSession] = Table(lambda r: r.start, lambda r: r.oid)
         self.open_agent_sessions: dict[tuple[str, str, str], AgentSession] = {}
         """Sessions still open, by (agent, queue number, ``inout``/``pause``)."""
-        self.polls: Table[PollRecord] = Table(lambda r: r.date, lambda r: r.oid)
+        self.polls: Table[PollRecord] = Table(lambda r: r.date, lambda r: r.oid, indexed=True)
         self.campaign_reports: Table[CampaignReport] = Table(lambda r: r.date, lambda r: r.oid)
         self.reports_by_campaign: dict[str, list[CampaignReport]] = {}
         self.attempt_info: dict[str, AttemptInfo] = {}
@@ -112,18 +115,30 @@ class SimulatedPbx:
         self.inbox: Table[InboxMessage] = Table(lambda r: r.date, lambda r: r.oid)
         self.recordings: dict[str, int] = {}
         """Recording file name -> talk seconds, for ``reports/audio/download``."""
+        self.rendered = RowCache()
+        """Report rows as each endpoint renders them, built once (``rowcache``)."""
         # dialplan: Autodialer Route components by context, API components by name
         self.autodialer_routes: dict[str, AutodialerRoute] = {}
         self.api_components: dict[str, ApiComponent] = {}
         self.campaign_answer_handler: CampaignAnswerHandler = play_announcement
+        self.webhooks = Webhooks(self, event_names(self.config.events_only))
+        """Simotel's pushed events (§7), emitted as the engines reach them (``webhooks``)."""
         self.pinned: dict[str, Outcome] = {}
         """Numbers whose dialled outcome is pinned (control plane), overriding ``outcomes``."""
+        self.wakeup = threading.Event()
+        """Set when whoever drives the PBX in the background should look again: an event was
+        scheduled before all others, the clock changed, or a component call was queued."""
+        self.clock.on_change(self.wakeup.set)
         # engines
-        self.events = EventHeap(self.clock, self.lock)
+        self.events = EventHeap(self.clock, self.lock, on_sooner=self.wakeup.set)
         self.cdr_builder = CdrBuilder(self)
         self.originate_engine = OriginateEngine(self, self.cdr_builder)
         self.autodialer = Autodialer(self)
         self.component_engine = ComponentCalls(self, self.cdr_builder)
+        from simotui.sim.traffic import Traffic  # it draws numbers from scenarios, which imports us
+
+        self.traffic = Traffic(self)
+        """Background calls nobody placed through the API (``traffic``); started by ``build_pbx``."""
 
     # ------------------------------------------------------------------ time
     @property
@@ -285,8 +300,8 @@ class SimulatedPbx:
 
     @property
     def component_ready(self) -> threading.Event:
-        """Set when a component call is queued (wakes the server's ticker)."""
-        return self.component_engine.ready
+        """Set when a component call is queued (wakes the server's ticker): ``wakeup``."""
+        return self.wakeup
 
     def pending_component_calls(self) -> int:
         """Component calls queued or in flight (answers not applied yet)."""

@@ -11,7 +11,17 @@ from simotui.sim import render
 from simotui.sim.audio import audio_bytes
 from simotui.sim.errors import OK_MESSAGE
 from simotui.sim.models import CdrRecord
-from simotui.sim.query import SortKey, conditions, date_range, filter_rows, pagination, sort_and_page, truthy
+from simotui.sim.query import (
+    Page,
+    SortKey,
+    conditions,
+    date_range,
+    filter_rows,
+    find,
+    pagination,
+    sort_and_page,
+    truthy,
+)
 from simotui.sim.services.common import (
     ORDERED_PAGE,
     FileNotFound,
@@ -24,6 +34,7 @@ from simotui.sim.services.common import (
     service,
 )
 from simotui.sim.state import SimulatedPbx
+from simotui.sim.tables import Table
 
 _CDR_FIELDS: dict[str, Callable[[CdrRecord], str | None]] = {
     "from": attrgetter("src"),
@@ -55,28 +66,30 @@ _CDR_SORT: dict[str, SortKey] = {
 def _cdr_like_search(
     pbx: SimulatedPbx,
     body: dict[str, Any],
-    table_rows: Callable[[float | None, float | None], list[CdrRecord]],
+    table: Table[CdrRecord],
     fields: dict[str, Callable[[CdrRecord], str | None]],
-) -> tuple[Any, list[CdrRecord], int]:
+) -> tuple[Page, list[CdrRecord], int]:
     conds = conditions(body)
     span = date_range(body, pbx.tz, required=not conds.get("cuid"))
     lo, hi = span if span is not None else (None, None)
-    rows = filter_rows(table_rows(lo, hi), conds, fields, truthy(body.get("alike")))
     page = pagination(body, {"starttime": -1})
-    return page, sort_and_page(rows, page, _CDR_SORT, "starttime"), len(rows)
+    rows, total = find(table, lo, hi, conds, fields, truthy(body.get("alike")), page, _CDR_SORT, "starttime")
+    return page, rows, total
 
 
 def quick_search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     """``reports/quick/search`` (alias ``reports/cdr``): paginated CDRs, Jalali ``endtime``."""
-    page, rows, total = _cdr_like_search(pbx, body, pbx.cdrs.between, _CDR_FIELDS)
-    out = [render.cdr(r, pbx.tz, "quick") for r in rows]
+    page, rows, total = _cdr_like_search(pbx, body, pbx.cdrs, _CDR_FIELDS)
+    tz = pbx.tz
+    out = pbx.rendered.render("cdr:quick", rows, lambda r: render.cdr(r, tz, "quick"))
     return Reply(OK_MESSAGE, paged(page.echo(total), out, None))
 
 
 def cdr_search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     """``reports/cdr/search``: paginated CDRs, ``$date`` ``endtime``, target ``cdr``."""
-    page, rows, total = _cdr_like_search(pbx, body, pbx.cdrs.between, _CDR_FIELDS)
-    out = [render.cdr(r, pbx.tz, "cdr") for r in rows]
+    page, rows, total = _cdr_like_search(pbx, body, pbx.cdrs, _CDR_FIELDS)
+    tz = pbx.tz
+    out = pbx.rendered.render("cdr:cdr", rows, lambda r: render.cdr(r, tz, "cdr"))
     return Reply("", paged(page.echo(total), out, "cdr"))
 
 
@@ -84,7 +97,8 @@ def cdr_ordered(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     """``reports/cdr/ordered/id``: the next 20 CDRs after ``_id`` in insertion order."""
     last = cursor_id(body)
     rows = pbx.cdrs.after_id(last, ORDERED_PAGE)
-    data = [render.cdr(r, pbx.tz, "ordered") for r in rows]
+    tz = pbx.tz
+    data = pbx.rendered.render("cdr:ordered", rows, lambda r: render.cdr(r, tz, "ordered"))
     return Reply(OK_MESSAGE, {"last_id": rows[-1].oid if rows else last, "data": data})
 
 
@@ -92,7 +106,8 @@ def queue_ordered(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     """``reports/queue/ordered/id``: the next 20 queue-stat rows after ``_id``."""
     last = cursor_id(body)
     rows = pbx.queue_stats.after_id(last, ORDERED_PAGE)
-    data = [render.queue_stat_ordered(r, pbx.tz) for r in rows]
+    tz = pbx.tz
+    data = pbx.rendered.render("queue_stat:ordered", rows, lambda r: render.queue_stat_ordered(r, tz))
     return Reply(OK_MESSAGE, {"last_id": rows[-1].oid if rows else last, "data": data})
 
 
@@ -100,7 +115,8 @@ def queue_details_ordered(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     """``reports/queue_details/ordered/id``: the next 20 ``queue_report`` rows after ``_id``."""
     last = cursor_id(body)
     rows = pbx.queue_reports.after_id(last, ORDERED_PAGE)
-    data = [render.queue_report(r, pbx.tz, "ordered") for r in rows]
+    tz = pbx.tz
+    data = pbx.rendered.render("queue_report:ordered", rows, lambda r: render.queue_report(r, tz, "ordered"))
     return Reply(OK_MESSAGE, {"last_id": rows[-1].oid if rows else last, "data": data})
 
 
@@ -146,10 +162,14 @@ def queue_search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     conds = conditions(body)
     span = date_range(body, pbx.tz, required=not conds.get("cuid"))
     lo, hi = span if span is not None else (None, None)
-    rows = filter_rows(pbx.queue_stats.between(lo, hi), conds, _QUEUE_STAT_FIELDS, truthy(body.get("alike")))
     page = pagination(body, {"starttime": -1})
-    out = [render.queue_stat(r, pbx.tz) for r in sort_and_page(rows, page, _QUEUE_STAT_SORT, "starttime")]
-    return Reply("", paged(page.echo(len(rows)), out, "queue_stat"))
+    alike = truthy(body.get("alike"))
+    rows, total = find(
+        pbx.queue_stats, lo, hi, conds, _QUEUE_STAT_FIELDS, alike, page, _QUEUE_STAT_SORT, "starttime"
+    )
+    tz = pbx.tz
+    out = pbx.rendered.render("queue_stat:search", rows, lambda r: render.queue_stat(r, tz))
+    return Reply("", paged(page.echo(total), out, "queue_stat"))
 
 
 _QUEUE_REPORT_FIELDS: dict[str, Callable[[CdrRecord], str | None]] = {
@@ -163,8 +183,9 @@ _QUEUE_REPORT_FIELDS: dict[str, Callable[[CdrRecord], str | None]] = {
 
 def queue_details_search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     """``reports/queue_details/search``: ``queue_report`` rows, target ``queue``."""
-    page, rows, total = _cdr_like_search(pbx, body, pbx.queue_reports.between, _QUEUE_REPORT_FIELDS)
-    out = [render.queue_report(r, pbx.tz, "details") for r in rows]
+    page, rows, total = _cdr_like_search(pbx, body, pbx.queue_reports, _QUEUE_REPORT_FIELDS)
+    tz = pbx.tz
+    out = pbx.rendered.render("queue_report:details", rows, lambda r: render.queue_report(r, tz, "details"))
     return Reply("", paged(page.echo(total), out, "queue"))
 
 
@@ -195,30 +216,34 @@ def agent_search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     return Reply("", paged(page.echo(len(rows)), out, "agent"))
 
 
+_POLL_FIELDS: dict[str, Callable[[Any], str | None]] = {
+    "from": attrgetter("src"),
+    "to": attrgetter("dst"),
+    "label": attrgetter("label"),
+    "queue": attrgetter("qnum"),
+    "cuid": attrgetter("uniqueid"),
+}
+_POLL_SORT: dict[str, SortKey] = {
+    "date": attrgetter("date"),
+    "point": attrgetter("point"),
+    "src": attrgetter("src"),
+    "dst": attrgetter("dst"),
+    "label": attrgetter("label"),
+    "_id": attrgetter("oid"),
+}
+
+
 def poll_search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     """``reports/poll/search``: survey rows, target ``poll``."""
     conds = conditions(body)
     span = date_range(body, pbx.tz, required=not conds.get("cuid"))
     lo, hi = span if span is not None else (None, None)
-    fields: dict[str, Callable[[Any], str | None]] = {
-        "from": attrgetter("src"),
-        "to": attrgetter("dst"),
-        "label": attrgetter("label"),
-        "queue": attrgetter("qnum"),
-        "cuid": attrgetter("uniqueid"),
-    }
-    rows = filter_rows(pbx.polls.between(lo, hi), conds, fields, truthy(body.get("alike")))
     page = pagination(body, {"date": -1})
-    keys: dict[str, SortKey] = {
-        "date": attrgetter("date"),
-        "point": attrgetter("point"),
-        "src": attrgetter("src"),
-        "dst": attrgetter("dst"),
-        "label": attrgetter("label"),
-        "_id": attrgetter("oid"),
-    }
-    out = [render.poll(r, pbx.tz) for r in sort_and_page(rows, page, keys, "date")]
-    return Reply("", paged(page.echo(len(rows)), out, "poll"))
+    alike = truthy(body.get("alike"))
+    rows, total = find(pbx.polls, lo, hi, conds, _POLL_FIELDS, alike, page, _POLL_SORT, "date")
+    tz = pbx.tz
+    out = pbx.rendered.render("poll:search", rows, lambda r: render.poll(r, tz))
+    return Reply("", paged(page.echo(total), out, "poll"))
 
 
 SERVICES: tuple[Service, ...] = (

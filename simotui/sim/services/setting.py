@@ -11,7 +11,8 @@ PING_MESSAGE = "If the 'Ping' event is enabled in the settings menu, you'll rece
 
 
 def ping(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
-    """``setting/ping/act``."""
+    """``setting/ping/act``: also pushes the Ping event (§7.3)."""
+    pbx.webhooks.ping()
     return Reply(PING_MESSAGE, None)
 
 

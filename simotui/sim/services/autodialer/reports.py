@@ -44,7 +44,12 @@ def search(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
         truthy(body.get("alike")),
     )
     page = pagination(body, {"date": -1})
-    out = [render.campaign_report(r, pbx.tz) for r in sort_and_page(rows, page, _REPORT_SORT, "date")]
+    tz = pbx.tz
+    out = pbx.rendered.render(
+        "campaign_report",
+        sort_and_page(rows, page, _REPORT_SORT, "date"),
+        lambda r: render.campaign_report(r, tz),
+    )
     return Reply("", paged(page.echo(len(rows)), out, None))
 
 
@@ -52,7 +57,8 @@ def ordered(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     """``autodialer/reports/ordered/id``: the next 20 report rows after ``_id``."""
     last = cursor_id(body)
     rows = pbx.campaign_reports.after_id(last, ORDERED_PAGE)
-    data = [render.campaign_report(r, pbx.tz) for r in rows]
+    tz = pbx.tz
+    data = pbx.rendered.render("campaign_report", rows, lambda r: render.campaign_report(r, tz))
     return Reply(OK_MESSAGE, {"last_id": rows[-1].oid if rows else last, "data": data})
 
 

@@ -71,6 +71,7 @@ def add(pbx: SimulatedPbx, body: dict[str, Any]) -> RawReply:
         pickupgroup=text(body, "pickupgroup", "1"),
         options=_options(body),
     )
+    pbx.webhooks.exten_added(number)
     return RawReply({"status": "success", "message": "User created successfully", "user_id": number})
 
 
@@ -100,6 +101,7 @@ def update(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
     active = yes_no(body, "active", user.active)
     call_record = yes_no(body, "call_record", user.call_record)
     if number != user.number:
+        old_number = user.number
         del pbx.users[user.number]
         for queue in pbx.queues.values():
             # The agent keeps its place (and pause) in its queues under the new number.
@@ -112,6 +114,8 @@ def update(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
                     table[number] = table.pop(user.number)
         user.number = number
         pbx.users[number] = user
+        pbx.webhooks.exten_removed(old_number)  # to the PBX a renumbering is a removal and an addition
+        pbx.webhooks.exten_added(number)
     user.name = text(body, "name", user.name).strip() or user.name
     user.secret = text(body, "secret", user.secret) or user.secret
     user.context = text(body, "context", user.context) or user.context
@@ -132,6 +136,7 @@ def remove(pbx: SimulatedPbx, body: dict[str, Any]) -> Reply:
         if queue is not None and user.number in queue.members:
             leave(pbx, queue, user.number)
     del pbx.users[user.number]
+    pbx.webhooks.exten_removed(user.number)
     return Reply(OK_MESSAGE, "")
 
 
