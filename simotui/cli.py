@@ -31,7 +31,6 @@ from simotui.process import forbid_core_dumps
 if TYPE_CHECKING:
     from types import ModuleType
 
-DEMO_PORT = 8800
 DEFAULT_POLL_INTERVAL = 3.0
 # Registered in this order, which is the order `simotui --help` lists them in. Each module is
 # imported only when its command is the one being run (or asked for help): `simotui --help`
@@ -53,31 +52,6 @@ SUBCOMMANDS = {
 def command_module(name: str) -> ModuleType:
     """The module that implements a subcommand."""
     return importlib.import_module(SUBCOMMANDS[name][0])
-
-
-def _port(text: str) -> int:
-    value = whole_number(text)
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError("a port is 0..65535 (0 picks a free one)")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    value = whole_number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
-
-
-def _fault_spec(text: str) -> str:
-    # Parsed here so a bad spec is a usage error naming the bad part, never a traceback.
-    from simotui.sim.faults import FaultSpecError, parse_faults
-
-    try:
-        parse_faults(text)
-    except FaultSpecError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return text
 
 
 def build_parser(argv: Sequence[str] | None = ()) -> argparse.ArgumentParser:
@@ -114,9 +88,12 @@ def build_parser(argv: Sequence[str] | None = ()) -> argparse.ArgumentParser:
     console.add_argument("--speed", type=non_negative_float, default=1.0, help=argparse.SUPPRESS)
     console.add_argument("--seed", type=whole_number, default=1, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_sim(commands)
-    parent = connection_parent()
     chosen = _chosen_command(argv)
+    if chosen in ("sim", "*"):
+        _add_sim(commands)
+    else:
+        commands.add_parser("sim", help=SIM_HELP)
+    parent = connection_parent()
     for name, (_module, summary) in SUBCOMMANDS.items():
         if name == chosen or chosen == "*":
             command_module(name).register(commands, parent)
@@ -132,77 +109,32 @@ def _chosen_command(argv: Sequence[str] | None) -> str | None:
         if word in SUBCOMMANDS:
             return word
         if word == "sim":
-            return None
+            return "sim"
     return None
 
 
+SIM_HELP = "run the Simotel v4 simulator in the foreground"
+
+
 def _add_sim(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    # The same options as the standalone simotel-sim, except that the control plane is off
+    # unless asked for (--control): this is the simulator a person runs by hand.
+    from simotui.sim.cli import add_arguments
+
     sim = commands.add_parser(
         "sim",
-        help="run the Simotel v4 simulator in the foreground",
+        help=SIM_HELP,
         description="Run a simulated Simotel v4 server on loopback (Ctrl-C stops it).",
     )
-    sim.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    sim.add_argument("--port", type=_port, default=DEMO_PORT, help="port (default 8800; 0 = any free)")
-    sim.add_argument("--seed", type=whole_number, default=1, help="seed of the PBX data and call outcomes")
-    sim.add_argument(
-        "--speed",
-        type=non_negative_float,
-        default=1.0,
-        help="virtual seconds per real second (default 1; 0 freezes the clock)",
-    )
-    sim.add_argument(
-        "--history", type=_non_negative_int, default=0, help="number of past CDRs to pre-fill (default 0)"
-    )
-    sim.add_argument("--username", default="admin", help="API account username (default admin)")
-    sim.add_argument("--password", default="simotel", help="API account password (default simotel)")
-    sim.add_argument("--api-key", default="simotui-demo-key", help="API account key")
-    sim.add_argument(
-        "--auth",
-        choices=("basic", "key", "both"),
-        default="both",
-        help="authentication the account accepts (default both)",
-    )
-    sim.add_argument("--timezone", default="Asia/Tehran", help="PBX time zone (default Asia/Tehran)")
-    sim.add_argument(
-        "--component-api-url",
-        metavar="URL",
-        help="web service the demo dialplan's API component calls (a bridge responder); "
-        "credentials in the URL are sent as HTTP Basic",
-    )
-    sim.add_argument(
-        "--faults",
-        metavar="SPEC",
-        type=_fault_spec,
-        help="inject faults into /api/v4/ requests, e.g. 'latency=200ms±100,error5xx=0.1,"
-        "originate:error5xx@after=1,restart_every=60s' (syntax: README, 'The simulator')",
-    )
-    sim.add_argument(
-        "--control",
-        action="store_true",
-        help="serve the control plane under /_sim/ (faults, clock, reset, pins, request log; "
-        "loopback clients only)",
-    )
+    add_arguments(sim, control=False)
     sim.set_defaults(run=_run_sim)
 
 
 def _run_sim(args: argparse.Namespace) -> int:
-    from simotui.sim import SimConfig, serve
+    from simotui.sim import serve
+    from simotui.sim.cli import config_from
 
-    config = SimConfig(
-        seed=args.seed,
-        speed=args.speed,
-        history=args.history,
-        username=args.username,
-        password=args.password,
-        api_key=args.api_key,
-        auth_mode=args.auth,
-        timezone=args.timezone,
-        component_api_url=args.component_api_url,
-        faults=args.faults,
-        control=args.control,
-    )
-    serve(config, host=args.host, port=args.port)
+    serve(config_from(args), host=args.host, port=args.port)
     return ExitCode.OK
 
 

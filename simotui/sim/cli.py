@@ -8,6 +8,7 @@ control plane (``/_sim/``, loopback clients only) is on unless ``--no-control``.
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -21,14 +22,32 @@ KINDS = ("exten", "trunk", "ivr", "smart")
 
 
 def _non_negative(value: str) -> float:
-    number = float(value)
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not math.isfinite(number) or number < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number, 0 or more, not {value!r}")
+    return number
+
+
+def _whole(value: str) -> int:
+    # ASCII digits only: int() takes '٣', str.isdigit() takes '²'; neither is what was meant.
+    body = value.strip().removeprefix("-")
+    if not body or not (body.isascii() and body.isdigit()):
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}")
+    return int(value)
+
+
+def _count(value: str) -> int:
+    number = _whole(value)
     if number < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
     return number
 
 
 def _port(value: str) -> int:
-    port = int(value)
+    port = _whole(value)
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"not a port: {value}")
     return port
@@ -84,13 +103,20 @@ def build_parser() -> argparse.ArgumentParser:
         "a campaign into context simotui with interface_text exten, trunk, ivr or smart.",
     )
     parser.add_argument("--version", action="version", version=f"simotel-sim {__version__}")
+    add_arguments(parser, control=True)
+    return parser
+
+
+def add_arguments(parser: argparse.ArgumentParser, *, control: bool) -> None:
+    """Every option of the simulator (``simotel-sim`` and ``simotui sim`` share them);
+    ``control`` is whether the control plane is on unless ``--no-control``."""
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=_port, default=8800, help="port (default 8800; 0 = any free)")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the PBX data and call outcomes")
+    parser.add_argument("--seed", type=_whole, default=1, help="seed of the PBX data and call outcomes")
     parser.add_argument(
         "--speed", type=_non_negative, default=1.0, help="virtual seconds per real second (0 freezes)"
     )
-    parser.add_argument("--history", type=int, default=0, help="past CDRs to pre-fill (default 0)")
+    parser.add_argument("--history", type=_count, default=0, help="past CDRs to pre-fill (default 0)")
     parser.add_argument("--username", default="admin", help="API account user (default admin)")
     parser.add_argument("--password", default="simotel", help="API account password (default simotel)")
     parser.add_argument("--api-key", default="simotui-demo-key", help="API account key")
@@ -99,9 +125,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--timezone", default="Asia/Tehran", help="PBX time zone (default Asia/Tehran)")
     parser.add_argument("--faults", type=_faults, metavar="SPEC", help="faults to inject (see the README)")
-    parser.add_argument("--no-control", action="store_true", help="do not serve the /_sim/ control plane")
+    parser.add_argument(
+        "--control",
+        action=argparse.BooleanOptionalAction,
+        default=control,
+        help="serve the control plane under /_sim/: faults, clock, reset, pins, request log, events "
+        f"(loopback clients only; default {'on' if control else 'off'})",
+    )
     parser.add_argument(
         "--api-url",
+        "--component-api-url",
+        dest="api_url",
         metavar="URL",
         help="web service every demo API component calls (credentials in the URL go as Basic auth)",
     )
@@ -151,7 +185,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RATE",
         help="background calls per minute of virtual time (PSTN callers, local and outgoing calls)",
     )
-    return parser
 
 
 def config_from(args: argparse.Namespace) -> SimConfig:
@@ -180,7 +213,7 @@ def config_from(args: argparse.Namespace) -> SimConfig:
         auth_mode=args.auth,
         timezone=args.timezone,
         faults=args.faults,
-        control=not args.no_control,
+        control=args.control,
         component_api_url=urls.get("bridge", args.api_url),
         component_style=args.component_style,
         component_method=args.component_method,

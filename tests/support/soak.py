@@ -206,7 +206,7 @@ class Soak:
         self.responder_port = _free_port()
         self.config_path = self.workdir / "config.toml"
         self.requests: list[dict[str, Any]] = []
-        self._seen_seq = 0
+        self._seen_seq = -1
         self.confirmed: set[str] = set()
 
     # -- the pieces ---------------------------------------------------------------------------
@@ -258,8 +258,11 @@ class Soak:
 
     def collect_requests(self, control: SimControl) -> None:
         """Keep every mutating request the PBX logged (read as we go: the log is bounded)."""
-        for logged in control.requests(since=self._seen_seq):
-            self._seen_seq = max(self._seen_seq, logged.seq)
+        # ``since`` is inclusive: ask from the entry after the last one kept.
+        for logged in control.requests(since=self._seen_seq + 1):
+            if logged.seq <= self._seen_seq:
+                continue
+            self._seen_seq = logged.seq
             if logged.fault:
                 self.report.faults[logged.fault] += 1
             if any(logged.path.endswith(service) for service in MUTATING):
