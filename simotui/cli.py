@@ -54,8 +54,13 @@ def command_module(name: str) -> ModuleType:
     return importlib.import_module(SUBCOMMANDS[name][0])
 
 
-def build_parser(argv: Sequence[str] | None = ()) -> argparse.ArgumentParser:
-    """The argument parser, with one subcommand per task."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser, with one subcommand per task.
+
+    Given the command line it will parse, only the chosen subcommand's options are built (the
+    others' modules stay unimported, which keeps ``--help`` and each command quick to start);
+    without one, every subcommand is built in full.
+    """
     parser = argparse.ArgumentParser(
         prog="simotui",
         description="A terminal console for the Simotel PBX HTTP API v4.",
@@ -104,7 +109,9 @@ def build_parser(argv: Sequence[str] | None = ()) -> argparse.ArgumentParser:
 
 def _chosen_command(argv: Sequence[str] | None) -> str | None:
     """The subcommand named on the command line (``*``: all of them, when it cannot be told)."""
-    words = list(sys.argv[1:] if argv is None else argv)
+    if argv is None:
+        return "*"
+    words = list(argv)
     for word in words:
         if word in SUBCOMMANDS:
             return word
@@ -228,6 +235,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``simotui`` script; returns the process exit code."""
     forbid_core_dumps()
+    if argv is None:
+        argv = sys.argv[1:]
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:

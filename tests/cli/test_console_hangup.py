@@ -100,16 +100,25 @@ def console(sim: SimulatorHandle, isolated: Path) -> Iterator[tuple[subprocess.P
     )
     os.close(slave)
     journal = isolated / "xdg_data_home" / "simotui" / "journal.sqlite3"
+    identity = _identity(master)
     try:
         yield process, master, journal
     finally:
         if process.poll() is None:
             process.kill()
             process.wait(5)
-        try:
+        # A test that hung up closed the master itself, and its number may since belong to
+        # another file: close it only if it is still our pty.
+        if _identity(master) == identity:
             os.close(master)
-        except OSError:
-            pass
+
+
+def _identity(fd: int) -> tuple[int, int] | None:
+    try:
+        status = os.fstat(fd)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _dial(master: int) -> None:

@@ -114,7 +114,7 @@ async def test_a_poll_cycle_that_raises_is_reported_and_retried(
 
         monkeypatch.setattr(tracker_module, "fetch_cycle", fetch)
         app.dashboard.live.request_refresh()  # type: ignore[union-attr]
-        await wait_until(pilot, lambda: "Poller error" in status().detail, what="the cycle's failure")
+        await wait_until(pilot, lambda: "poller error" in status().detail, what="the cycle's failure")
         assert "RecursionError" in status().detail and "retrying in" in status().detail
         await wait_until(pilot, lambda: status().state == "connected", within=120, what="recovery")
         assert failures["left"] == 0
