@@ -7,7 +7,7 @@ import contextlib
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 
@@ -67,8 +67,22 @@ class SimotuiApp(App[None]):
         Binding("f4", "show_http_log", "HTTP log", show=False, id="app.http-log"),
         Binding("f5", "show_history", "History", show=False, id="app.history"),
         Binding("f1", "toggle_help", "Help", id="app.help"),
-        Binding("question_mark", "toggle_help", "Help", show=False, id="app.help-question"),
+        # Priority, or a number field would take it (and refuse it). A field that can type "?"
+        # still gets it: Textual drops the bindings of keys the focused widget consumes.
+        Binding("question_mark", "toggle_help", "Help", show=False, id="app.help-question", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        # Priority: focus moves when the Tab is read, not when the field it leaves gets round to
+        # it, so type-ahead after a Tab (a burst over SSH, a paste, tmux send-keys) lands in the
+        # field it was typed for.
+        Binding("tab", "next_field", "Next field", show=False, id="app.next-field", priority=True),
+        Binding(
+            "shift+tab",
+            "previous_field",
+            "Previous field",
+            show=False,
+            id="app.previous-field",
+            priority=True,
+        ),
     ]
 
     mask_numbers: reactive[bool] = reactive(False)
@@ -83,9 +97,12 @@ class SimotuiApp(App[None]):
         http_log: HttpLog | None = None,
         journal: Journal | None = None,
         profiles: Sequence[str] = (),
+        keys: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.profiles = tuple(profiles)
+        self.keys = dict(keys or {})
+        """The config's ``[keys]``: binding id → keys, applied over the defaults on mount."""
         self.switch_to: str | None = None
         """A profile the user chose to continue on; the command line reopens the console on it."""
         # An empty log is falsy (it has a length): test for None, or a given log would be replaced.
@@ -138,7 +155,33 @@ class SimotuiApp(App[None]):
 
     # -- lifecycle ------------------------------------------------------------------------------
 
+    def _apply_keys(self) -> None:
+        from simotui.keymap import keymap_problems, usable_keymap
+
+        if not self.keys:
+            return
+        self.set_keymap(usable_keymap(self.keys))
+        problems = keymap_problems(self.keys)
+        if problems:
+            self.notify(
+                "; ".join(problems) + " (ignored; `simotui config check` lists them)",
+                title="[keys]",
+                severity="warning",
+                timeout=10,
+            )
+
+    def _remember_theme(self) -> None:
+        """Start on the theme chosen last time, and keep whatever is chosen now."""
+        from simotui.state import load_state, remember
+
+        saved = load_state().get("theme")
+        if isinstance(saved, str) and saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, lambda theme: remember("theme", theme.name))
+
     def on_mount(self) -> None:
+        self._apply_keys()
+        self._remember_theme()
         restored, problems = self.tracker.restore()
         self.dashboard = DashboardScreen(
             self.settings,
@@ -375,10 +418,19 @@ class SimotuiApp(App[None]):
         self.push_screen(ReportsScreen(self.client, self.tz, self.clock, self.new_status_line, self.open_cdr))
 
     def action_toggle_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        from simotui.ui.widgets.help import ConsoleHelp
+
+        panels = self.screen.query(ConsoleHelp)
+        if panels:
+            panels.remove()
         else:
-            self.action_show_help_panel()
+            self.screen.mount(ConsoleHelp())
+
+    def action_next_field(self) -> None:
+        self.screen.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.screen.focus_previous()
 
     def _back_to_dashboard(self) -> DashboardScreen | None:
         while len(self.screen_stack) > 2 and self.screen is not self.dashboard:
@@ -471,6 +523,7 @@ def make_app(
     http_log: HttpLog | None = None,
     journal: Journal | None = None,
     profiles: Sequence[str] = (),
+    keys: Mapping[str, str] | None = None,
 ) -> SimotuiApp:
     """Build the console: the one factory the CLI, the demo, the tests and the screenshots use.
 
@@ -483,6 +536,7 @@ def make_app(
         http_log: where HTTP exchanges are kept (and written); an in-memory one when None.
         journal: where dials and call states are recorded and restored from; none when None.
         profiles: the config file's profiles, offered in the palette to switch to.
+        keys: the config file's ``[keys]`` (binding id → keys), applied with ``set_keymap``.
     """
     if client is None:
         client = SimotelClient(
@@ -492,4 +546,4 @@ def make_app(
             verify=settings.verify,
             pbx_timezone=settings.pbx_timezone,
         )
-    return SimotuiApp(settings, client, clock, bridge, http_log, journal, profiles)
+    return SimotuiApp(settings, client, clock, bridge, http_log, journal, profiles, keys)

@@ -84,6 +84,11 @@ class ConfirmDialScreen(ModalScreen[bool]):
         if not self._answered and self.on_abandoned is not None:
             self.on_abandoned()
 
+    @property
+    def shown(self) -> bool:
+        """Whether the question is on screen, so that keys from now on answer it."""
+        return self._shown_at != float("inf")
+
     def _mark_shown(self) -> None:
         self._shown_at = time.monotonic()
 

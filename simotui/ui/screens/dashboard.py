@@ -45,7 +45,8 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
     BINDINGS = [
         Binding("ctrl+n", "new_dial", "New dial", id="dashboard.new-dial"),
         Binding("ctrl+l", "focus_live", "Live calls", id="dashboard.live"),
-        Binding("ctrl+e", "focus_recent", "Recent", show=False, id="dashboard.recent"),
+        # Priority: the focused field is an Input, which takes ctrl+e as "end of line".
+        Binding("ctrl+e", "focus_recent", "Recent", show=False, id="dashboard.recent", priority=True),
     ]
 
     def __init__(
@@ -71,7 +72,7 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
     def compose(self) -> ComposeResult:
         values = {**default_values(self.settings.dial), **campaign_default_values(self.settings.campaign)}
         with Horizontal(id="top"):
-            yield DialForm(self.directory, values, id="dial-form")
+            yield DialForm(self.directory, values, country_code=self.settings.country_code, id="dial-form")
             yield RecentDials(id="recent")
         yield LiveCallsPanel(self.tracker, interval=self.settings.poll_interval, tz=self.tz, id="live")
         yield self.status_line()
