@@ -109,6 +109,10 @@ class SimotuiApp(App[None]):
         self.http_log = http_log if http_log is not None else HttpLog()
         self.mask_changed: Signal[bool] = Signal(self, "mask-changed")
         self.settings = settings
+        from simotui import paths
+
+        self.downloads = settings.downloads or paths.downloads_dir()
+        """Where exports and recordings are saved (created when first used)."""
         self.client = client
         # Pages of hundreds of CDRs are read on a worker thread, not on the loop that takes keys.
         client.offload = True
@@ -230,9 +234,13 @@ class SimotuiApp(App[None]):
         now = self._monotonic()
         if now - self._last_refusal_toast >= REFUSAL_TOAST_EVERY:
             self._last_refusal_toast = now
+            from simotui.ui.masking import masker
+
             self.notify(
-                f"The bridge responder refused a request for {message.src or 'an unknown number'}: "
-                f"{message.refused} (further refusals are counted in the status line)",
+                masker(self)(
+                    f"The bridge responder refused a request for {message.src or 'an unknown number'}: "
+                    f"{message.refused} (further refusals are counted in the status line)"
+                ),
                 severity="warning",
                 timeout=8,
             )
@@ -407,7 +415,14 @@ class SimotuiApp(App[None]):
 
         tracked = bool(cdr.originated_call_id and self.tracker.book.by_call_id(cdr.originated_call_id))
         self.push_screen(
-            details.CdrDetailScreen(cdr, self.tz, self.new_status_line, tracked=tracked, client=self.client)
+            details.CdrDetailScreen(
+                cdr,
+                self.tz,
+                self.new_status_line,
+                tracked=tracked,
+                client=self.client,
+                downloads=self.downloads,
+            )
         )
 
     def action_show_reports(self) -> None:

@@ -25,6 +25,7 @@ from simotui.dialing import campaign_default_values, campaign_values, default_va
 from simotui.directory import Directory
 from simotui.errors import SimotuiError
 from simotui.settings import Settings
+from simotui.ui.masking import masker
 from simotui.ui.messages import DialPrefilled, DialSettled
 from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.widgets.dial_form import DialForm
@@ -158,7 +159,7 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
         # Ready for the next call: the parties go (recent dials keeps them for a redial), the rest
         # of the form stays as set.
         self.form.fill({"caller": "", "callee": ""})
-        self.notify(f"Dialling {call.caller} → {call.callee}…", timeout=2)
+        self.notify(masker(self)(f"Dialling {call.caller} → {call.callee}…"), timeout=2)
         self._send(call.key)
 
     @work(group="dial", exit_on_error=False, description="Send one dial")
@@ -170,7 +171,8 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
     def _on_dial_settled(self, message: DialSettled) -> None:
         message.stop()
         call = message.outcome.call
-        what = f"{call.caller} → {call.callee}"
+        # Toasts follow the masking switch like every screen does.
+        what = masker(self)(f"{call.caller} → {call.callee}")
         if call.state is CallState.MAYBE_PLACED:
             self.notify(
                 f"{what}: the answer was lost ({call.note}). The call MAY HAVE BEEN PLACED; it was NOT "
@@ -184,7 +186,9 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
                 f"{what}: {call.state.value}: {call.note}", title="Not placed", severity="error", timeout=12
             )
         elif call.mode is CallMode.CAMPAIGN:
-            self.notify(f"Campaign {call.campaign_id} created: ringing {call.caller}", timeout=3)
+            self.notify(
+                masker(self)(f"Campaign {call.campaign_id} created: ringing {call.caller}"), timeout=3
+            )
         else:
             self.notify(f"Accepted: {call.call_id}", timeout=3)
         if message.outcome.journal_warning:

@@ -34,6 +34,7 @@ from simotui.ui.widgets.live_table import LiveTable
 from simotui.ui.workers import ReportsDeadWorkers
 
 COLUMNS = ("Call", "Caller → Callee", "State", "Elapsed", "Disposition", "Billsec", "Wait")
+CALL_COLUMN = 0
 STATE_COLUMN = 2
 DISPOSITION_COLUMN = 4
 STALE = " (stale)"
@@ -51,7 +52,7 @@ def state_label(call: Call, stale: bool) -> str:
 def call_label(call: Call) -> str:
     """The call column: the originated id, the campaign, or simotui's key while neither is known."""
     if call.mode is CallMode.CAMPAIGN:
-        return f"campaign …{call.campaign_id[-8:]}" if call.campaign_id else f"campaign #{call.key}"
+        return f"campaign …{call.campaign_id[-6:]}" if call.campaign_id else f"campaign #{call.key}"
     return display.short_call_id(call.call_id) if call.call_id else f"#{call.key}"
 
 
@@ -241,6 +242,11 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
         self._update_hint()
 
     def _cell(self, key: str, index: int, value: str) -> Text:
+        if index == CALL_COLUMN and value.startswith("campaign …"):
+            # Campaign ids are ObjectIds: two made one after the other differ only in their
+            # counter, the last digits. Those are the ones shown bold.
+            head, tail = value[:-4], value[-4:]
+            return Text.assemble((head, "dim"), (tail, "bold"))
         if index == STATE_COLUMN:
             call = self.tracker.calls.get(key)
             return Text(value, style=state_style(call.state) if call is not None else "")

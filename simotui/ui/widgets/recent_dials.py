@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
@@ -17,10 +18,11 @@ MAX_RECENT = 50
 
 
 def describe(dial: Dial) -> str:
-    """``557 → 552``, with its trunk, and marked when placed through a campaign."""
-    trunk = f" via {dial.trunk_name}" if dial.trunk_name else ""
-    mode = " (campaign)" if isinstance(dial, CampaignDial) else ""
-    return f"{dial.caller} → {dial.callee}{trunk}{mode}"
+    """``557 → 552``, with its trunk, marked ``⟳`` when placed through a campaign: short, so
+    that a dial fits one line of the panel."""
+    mode = "⟳ " if isinstance(dial, CampaignDial) else ""
+    trunk = f" · {dial.trunk_name}" if dial.trunk_name else ""
+    return f"{mode}{dial.caller} → {dial.callee}{trunk}"
 
 
 class RecentDials(OptionList):
@@ -45,6 +47,7 @@ class RecentDials(OptionList):
 
     def on_mount(self) -> None:
         self.border_title = "Recent dials"
+        self.border_subtitle = "⟳ campaign"
         mask_changed = getattr(self.app, "mask_changed", None)
         if mask_changed is not None:
             mask_changed.subscribe(self, lambda _on: self._show())
@@ -59,7 +62,10 @@ class RecentDials(OptionList):
         highlighted = self.highlighted
         mask = masker(self)
         self.clear_options()
-        self.add_options([Option(mask(describe(r))) for r in self.requests])
+        # One line per dial: cut with an ellipsis rather than wrapped onto the next.
+        self.add_options(
+            [Option(Text(mask(describe(r)), no_wrap=True, overflow="ellipsis")) for r in self.requests]
+        )
         if highlighted is not None and self.requests:
             self.highlighted = min(highlighted, len(self.requests) - 1)
 
