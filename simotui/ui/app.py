@@ -63,7 +63,7 @@ class SimotuiApp(App[None]):
 
     BINDINGS = [
         Binding("ctrl+r", "show_reports", "Reports", id="app.reports"),
-        Binding("f3", "toggle_masking", "Mask numbers", id="app.mask"),
+        Binding("f3", "toggle_masking", "Mask", id="app.mask"),
         Binding("f4", "show_http_log", "HTTP log", show=False, id="app.http-log"),
         Binding("f5", "show_history", "History", show=False, id="app.history"),
         Binding("f1", "toggle_help", "Help", id="app.help"),

@@ -45,7 +45,7 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
 
     BINDINGS = [
         Binding("ctrl+n", "new_dial", "New dial", id="dashboard.new-dial"),
-        Binding("ctrl+l", "focus_live", "Live calls", id="dashboard.live"),
+        Binding("ctrl+l", "focus_live", "Live", id="dashboard.live"),
         # Priority: the focused field is an Input, which takes ctrl+e as "end of line".
         Binding("ctrl+e", "focus_recent", "Recent", show=False, id="dashboard.recent", priority=True),
     ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
@@ -62,10 +61,8 @@ class RecentDials(OptionList):
         highlighted = self.highlighted
         mask = masker(self)
         self.clear_options()
-        # One line per dial: cut with an ellipsis rather than wrapped onto the next.
-        self.add_options(
-            [Option(Text(mask(describe(r)), no_wrap=True, overflow="ellipsis")) for r in self.requests]
-        )
+        # One line per dial (app.tcss: no wrap, an ellipsis where it is cut).
+        self.add_options([Option(mask(describe(r))) for r in self.requests])
         if highlighted is not None and self.requests:
             self.highlighted = min(highlighted, len(self.requests) - 1)
 
