@@ -186,6 +186,7 @@ def _run_console(args: argparse.Namespace) -> int:
                 http_log=http_log,
                 journal=journal,
                 profiles=tuple(connection.config.profiles),
+                keys=connection.config.keys,
             )
             app.run()
         switch_to = getattr(app, "switch_to", None)
@@ -201,9 +202,15 @@ def _run_console_demo(args: argparse.Namespace) -> int:
     import tempfile
     from pathlib import Path
 
+    from simotui.config import load_config
     from simotui.demo import demo_session
     from simotui.store.journal import Journal
     from simotui.ui.app import make_app
+
+    try:
+        keys = load_config().keys  # the user's keys work in the demo too
+    except ConfigError:
+        keys = {}
 
     interval = getattr(args, "poll_interval", DEFAULT_POLL_INTERVAL) or None
     print("simotui: starting the demo simulator and bridge responder…", file=sys.stderr)
@@ -211,7 +218,7 @@ def _run_console_demo(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="simotui-demo-") as scratch:
         journal = Journal(Path(scratch) / "journal.sqlite3")
         with demo_session(seed=args.seed, speed=args.speed, poll_interval=interval) as session:
-            app = make_app(session.settings, bridge=session.bridge, journal=journal)
+            app = make_app(session.settings, bridge=session.bridge, journal=journal, keys=keys)
             app.run()
     return ExitCode.OK
 

@@ -28,6 +28,7 @@ from simotui.api.client import AuthMode, Credentials, normalize_base_url
 from simotui.api.dates import DEFAULT_PBX_TIMEZONE, pbx_zone
 from simotui.errors import ConfigError
 from simotui.listen import parse_listen
+from simotui.numbers import DEFAULT_COUNTRY_CODE
 from simotui.secret import Secret
 from simotui.settings import CampaignDefaults, DialDefaults, HooksSettings, Settings
 
@@ -211,6 +212,10 @@ class Profile:
     """``[profiles.NAME.campaign]``."""
     hooks: HooksProfile = field(default_factory=HooksProfile)
     """``[profiles.NAME.hooks]``."""
+    country_code: str = DEFAULT_COUNTRY_CODE
+    """The PBX's country code: ``+CC…``/``00CC…`` is dialled as ``0…``; empty rewrites nothing."""
+    downloads: Path | None = None
+    """Where exports and recordings go; None: the user's downloads directory, ``simotui``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +232,8 @@ class ConfigFile:
     """Every ``[profiles.NAME]``, by name, in file order."""
     journal: JournalSettings = field(default_factory=JournalSettings)
     """``[journal]``."""
+    keys: Mapping[str, str] = field(default_factory=dict)
+    """``[keys]``: binding id → keys (see :mod:`simotui.keymap`); checked by ``config check``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,7 +393,7 @@ class _Reader:
     # -- tables -------------------------------------------------------------------------------
 
     def config(self, data: Mapping[str, Any]) -> ConfigFile:
-        self.table(data, "", frozenset({"default_profile", "profiles", "journal"}))
+        self.table(data, "", frozenset({"default_profile", "profiles", "journal", "keys"}))
         profiles_data = self.sub_table(data, "", "profiles")
         profiles: dict[str, Profile] = {}
         for name in profiles_data:
@@ -408,8 +415,22 @@ class _Reader:
                 raise self.fail("default_profile", f"no profile {default_profile!r} (profiles: {known})")
         self.check_literals_allowed()
         return ConfigFile(
-            path=self.path, exists=True, default_profile=default_profile, profiles=profiles, journal=journal
+            path=self.path,
+            exists=True,
+            default_profile=default_profile,
+            profiles=profiles,
+            journal=journal,
+            keys=self.keys(data),
         )
+
+    def keys(self, data: Mapping[str, Any]) -> dict[str, str]:
+        # Unknown ids are not refused here (a typo must not stop the console): `config check`
+        # names them and the console ignores them.
+        table = self.sub_table(data, "", "keys")
+        keys = {}
+        for binding_id in table:
+            keys[binding_id] = self.string(table, "keys", binding_id, "")
+        return keys
 
     def check_literals_allowed(self) -> None:
         if not self.literals or os.name == "nt":
@@ -460,6 +481,21 @@ class _Reader:
         timeout = self.number(data, prefix, "request_timeout", 10.0, 0.0)
         if timeout <= 0:
             raise self.fail(_join(prefix, "request_timeout"), "must be more than 0")
+        country_code = self.string(data, prefix, "country_code", DEFAULT_COUNTRY_CODE)
+        if country_code and not (
+            country_code.isascii() and country_code.isdigit() and len(country_code) <= 3
+        ):
+            raise self.fail(
+                _join(prefix, "country_code"), 'expected 1 to 3 digits such as "98", or "" for none'
+            )
+        downloads: Path | None = None
+        if "downloads" in data:
+            folder = self.string(data, prefix, "downloads", "")
+            if not folder:
+                raise self.fail(_join(prefix, "downloads"), "is empty (leave it out for the default)")
+            downloads = Path(folder).expanduser()
+            # A relative folder lives beside the config file, wherever simotui is started from.
+            downloads = downloads if downloads.is_absolute() else self.path.parent / downloads
         return Profile(
             name=name,
             url=url,
@@ -474,6 +510,8 @@ class _Reader:
             dial=self.dial(data, prefix),
             campaign=self.campaign(data, prefix),
             hooks=self.hooks(data, prefix, name),
+            country_code=country_code,
+            downloads=downloads,
         )
 
     def dial(self, profile: Mapping[str, Any], profile_prefix: str) -> DialDefaults:
@@ -566,6 +604,8 @@ _PROFILE_KEYS = frozenset(
         "dial",
         "campaign",
         "hooks",
+        "country_code",
+        "downloads",
     }
 )
 _CAMPAIGN_KEYS = frozenset(
@@ -732,6 +772,8 @@ def resolve_settings(
         dial=profile.dial,
         campaign=profile.campaign,
         hooks=_hooks(profile, env) if with_hooks else HooksSettings(),
+        country_code=profile.country_code,
+        downloads=profile.downloads,
     )
 
 
@@ -834,6 +876,8 @@ api_key = "simotui-demo-key"
 # timezone = "Asia/Tehran"          # the PBX's time zone
 # poll_interval = 3                 # seconds between polls of tracked calls; 0 = on demand
 # request_timeout = 10              # seconds per request
+# country_code = "98"               # +98… and 0098… are dialled as 0…; "" rewrites nothing
+# downloads = "~/simotel-exports"   # exports and recordings (default: ~/Downloads/simotui)
 #
 # [profiles.prod.dial]              # dial form defaults
 # context = "main_routing"
@@ -863,6 +907,12 @@ api_key = "simotui-demo-key"
 [journal]
 retention_days = 90
 max_calls = 10000
+
+# Keys: a binding id and the keys that replace its defaults (comma-separated). `simotui config
+# check` names an id it does not know; the README lists them all.
+[keys]
+# "dashboard.recent" = "f6"
+# "app.reports" = "ctrl+r,f2"
 """
 
 

@@ -11,6 +11,13 @@ from dataclasses import dataclass, replace
 
 from simotui.api.models import OriginateRequest
 from simotui.calls.dials import CampaignDial
+from simotui.numbers import (
+    DEFAULT_COUNTRY_CODE,
+    ascii_digits,
+    is_ascii_number,
+    normalise_number,
+    whole_number_text,
+)
 from simotui.settings import CampaignDefaults, DialDefaults
 
 FIELDS = ("caller", "callee", "context", "caller_id", "trunk_name", "timeout", "call_limit")
@@ -27,7 +34,8 @@ LABELS = {
 MAX_EXTENSION_DIGITS = 5
 TIMEOUT_RANGE = (5, 300)
 CALL_LIMIT_RANGE = (1, 86_400)
-_NUMBER = re.compile(r"^\d{1,20}$")
+# ASCII only: ``\d`` also matches ``۵`` and ``٥``, which a PBX cannot dial.
+_NUMBER = re.compile(r"^[0-9]{1,20}$")
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 
 
@@ -44,18 +52,52 @@ class DialCheck:
     errors: Mapping[str, str]
 
 
-def check_dial(values: Mapping[str, str]) -> DialCheck:
+NUMBER_FIELDS = frozenset({"caller", "callee"})
+"""Fields that hold a phone number (normalised by :func:`simotui.numbers.normalise_number`)."""
+COUNT_FIELDS = frozenset({"timeout", "call_limit", "tries", "try_interval"})
+"""Fields that hold a whole number of seconds or tries."""
+
+
+def normalised(values: Mapping[str, str], names: tuple[str, ...], country_code: str) -> dict[str, str]:
+    """The fields as they will be sent: numbers normalised, counts in ASCII, the rest stripped."""
+    text: dict[str, str] = {}
+    for name in names:
+        value = values.get(name, "").strip()
+        if name in NUMBER_FIELDS:
+            value = normalise_number(value, country_code)
+        elif name in COUNT_FIELDS:
+            value = whole_number_text(value)
+        elif name == "caller_id":
+            # A caller ID is a number or a name: digits of any script become ASCII either way.
+            cleaned = normalise_number(value, country_code)
+            value = cleaned if _NUMBER.match(cleaned) else ascii_digits(value)
+        text[name] = value
+    return text
+
+
+def _number_problem(text: str) -> str | None:
+    if not text:
+        return "required"
+    if _NUMBER.match(text):
+        return None
+    if text.startswith("+"):
+        return "only the profile's country code becomes 0: write others as the PBX dials them"
+    return "digits only"
+
+
+def check_dial(values: Mapping[str, str], *, country_code: str = DEFAULT_COUNTRY_CODE) -> DialCheck:
     """Check typed values (field name → text) and build the originate request.
 
-    ``caller_id`` left empty presents the caller's own number.
+    Numbers are normalised first (any script's digits, separators dropped, ``+98`` → ``0``:
+    :mod:`simotui.numbers`), so the request holds what the PBX can dial. ``caller_id`` left
+    empty presents the caller's own number.
     """
-    text = {name: values.get(name, "").strip() for name in FIELDS}
+    text = normalised(values, FIELDS, country_code)
     errors: dict[str, str] = {}
     for name in ("caller", "callee"):
-        if not text[name]:
-            errors[name] = "required"
-        elif not _NUMBER.match(text[name]):
-            errors[name] = "digits only (no spaces, + or -)"
+        problem = _number_problem(text[name])
+        if problem:
+            errors[name] = problem
     if not text["context"]:
         errors["context"] = "required (e.g. main_routing)"
     elif not _NAME.match(text["context"]):
@@ -90,7 +132,7 @@ def _whole_number(
         if required:
             errors[name] = f"required ({low}–{high} s)"
         return None
-    if not (text.isascii() and text.isdigit()):
+    if not is_ascii_number(text):
         errors[name] = f"whole seconds, {low}–{high}"
         return None
     value = int(text)
@@ -179,19 +221,21 @@ class CampaignCheck:
     errors: Mapping[str, str]
 
 
-def check_campaign_dial(values: Mapping[str, str]) -> CampaignCheck:
+def check_campaign_dial(
+    values: Mapping[str, str], *, country_code: str = DEFAULT_COUNTRY_CODE
+) -> CampaignCheck:
     """Check typed values in campaign mode and build the campaign dial.
 
-    The trunk, when given, reaches a PSTN second party (the responder answers the Trunk API
-    form with it); the trunk manager reaches the first party.
+    Numbers are normalised as in :func:`check_dial`. The trunk, when given, reaches a PSTN
+    second party (the responder answers the Trunk API form with it); the trunk manager reaches
+    the first party.
     """
-    text = {name: values.get(name, "").strip() for name in CAMPAIGN_FIELDS}
+    text = normalised(values, CAMPAIGN_FIELDS, country_code)
     errors: dict[str, str] = {}
     for name in ("caller", "callee"):
-        if not text[name]:
-            errors[name] = "required"
-        elif not _NUMBER.match(text[name]):
-            errors[name] = "digits only (no spaces, + or -)"
+        problem = _number_problem(text[name])
+        if problem:
+            errors[name] = problem
     if text["trunk_name"] and not _NAME.match(text["trunk_name"]):
         errors["trunk_name"] = "letters, digits, _ . - only"
     elif "callee" not in errors and is_pstn_number(text["callee"]) and not text["trunk_name"]:
@@ -226,7 +270,7 @@ def check_campaign_dial(values: Mapping[str, str]) -> CampaignCheck:
 
 def _count(text: str, bounds: tuple[int, int], name: str, errors: dict[str, str]) -> int | None:
     low, high = bounds
-    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+    if not is_ascii_number(text) or not low <= int(text) <= high:
         errors[name] = f"a whole number, {low}–{high}"
         return None
     return int(text)

@@ -76,3 +76,18 @@ def mask_number(number: str) -> str:
 def mask_numbers(text: str) -> str:
     """Mask every phone number in a text, leaving extensions, ids, dates and times alone."""
     return _PHONE.sub(lambda match: mask_number(match.group(0)), text)
+
+
+def tries_text(count: int) -> str:
+    """``1 try``, ``3 tries``."""
+    return f"{count} {'try' if count == 1 else 'tries'}"
+
+
+# An autodialer report row's own status is how far the autodialer got with the number, not how
+# the call went (that is its disposition): "completed" beside FAILED read as a success.
+_REPORT_STATUS_WORDS = {"waiting": "queued", "running": "dialling", "completed": "done"}
+
+
+def report_status(status: str) -> str:
+    """The words for an autodialer report row's status (``completed`` → ``done``)."""
+    return _REPORT_STATUS_WORDS.get(status, status or DASH)

@@ -12,6 +12,7 @@ CONFIG_ENV = "SIMOTUI_CONFIG"
 CONFIG_NAME = "config.toml"
 JOURNAL_NAME = "journal.sqlite3"
 LOG_NAME = "simotui.log"
+STATE_NAME = "state.json"
 
 
 def config_file() -> Path:
@@ -30,6 +31,22 @@ def data_dir() -> Path:
 def journal_path() -> Path:
     """The SQLite journal of dials and call states."""
     return data_dir() / JOURNAL_NAME
+
+
+def state_dir() -> Path:
+    """The user state directory (what the console remembers, e.g. the theme); not created here."""
+    return platformdirs.user_state_path(APP_NAME)
+
+
+def state_file() -> Path:
+    """The console's small state file: choices remembered between sessions, never settings."""
+    return state_dir() / STATE_NAME
+
+
+def downloads_dir() -> Path:
+    """Where exports and recordings go unless the profile says otherwise: a folder of the user's
+    downloads directory (``XDG_DOWNLOAD_DIR``, else ``~/Downloads``); not created here."""
+    return platformdirs.user_downloads_path() / APP_NAME
 
 
 def log_dir() -> Path:

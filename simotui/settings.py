@@ -7,9 +7,11 @@ profiles from a config file all produce the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from simotui.api.client import Credentials
 from simotui.api.dates import DEFAULT_PBX_TIMEZONE
+from simotui.numbers import DEFAULT_COUNTRY_CODE
 from simotui.secret import Secret
 
 
@@ -103,3 +105,8 @@ class Settings:
     """Campaign-mode defaults."""
     hooks: HooksSettings = field(default_factory=HooksSettings)
     """The bridge responder."""
+    country_code: str = DEFAULT_COUNTRY_CODE
+    """The PBX's country: a number typed as ``+CC…`` or ``00CC…`` is dialled as ``0…``; empty
+    rewrites nothing."""
+    downloads: Path | None = None
+    """Where exports and recordings are saved; None is :func:`simotui.paths.downloads_dir`."""

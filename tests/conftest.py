@@ -27,7 +27,7 @@ OVERRIDE_VARIABLES = (
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test reads or writes the developer's config, journal, logs or SIMOTUI_* settings."""
     monkeypatch.setenv("SIMOTUI_CONFIG", str(tmp_path / "config.toml"))
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DOWNLOAD_DIR"):
         monkeypatch.setenv(name, str(tmp_path / name.lower()))
     for name in OVERRIDE_VARIABLES:
         monkeypatch.delenv(name, raising=False)

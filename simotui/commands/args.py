@@ -19,6 +19,7 @@ from simotui.errors import (
     ResponseError,
     SimotuiError,
 )
+from simotui.numbers import ascii_digits, clean_number
 
 WHEN_HELP = "today, yesterday, now, YYYY-MM-DD or 'YYYY-MM-DD HH:MM', in the PBX's time zone"
 
@@ -69,7 +70,7 @@ def exit_code_for(error: BaseException) -> ExitCode:
 def non_negative_float(text: str) -> float:
     """An argparse type: a finite number of 0 or more (``nan`` and ``inf`` are no durations)."""
     try:
-        value = float(text)
+        value = float(_ascii(text))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not math.isfinite(value) or value < 0:
@@ -80,7 +81,7 @@ def non_negative_float(text: str) -> float:
 def positive_float(text: str) -> float:
     """An argparse type: a finite number above 0 (a timeout of 0 would fail every request)."""
     try:
-        value = float(text)
+        value = float(_ascii(text))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not math.isfinite(value) or value <= 0:
@@ -99,13 +100,26 @@ def base_url(text: str) -> str:
         raise argparse.ArgumentTypeError(exc.message) from None
 
 
+def _ascii(text: str) -> str:
+    """A number flag as typed on any keyboard: Persian, Arabic-Indic or fullwidth digits (every
+    Unicode decimal digit) become ASCII, surrounding spaces go."""
+    return ascii_digits(text).strip()
+
+
 def whole_number(text: str) -> int:
-    """An argparse type: an integer written in ASCII digits (``int()`` alone takes ``'٣'`` but
-    ``str.isdigit()`` takes ``'²'``, which ``int()`` does not: neither is a number a user typed)."""
-    body = text.strip().removeprefix("-")
+    """An argparse type: an integer, its digits in any script (``'۳۰'`` is 30). ``'²'`` is refused:
+    ``str.isdigit()`` takes it but it is no decimal digit, and ``int()`` fails on it."""
+    written = _ascii(text)
+    body = written.removeprefix("-")
     if not body or not (body.isascii() and body.isdigit()):
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
-    return int(text)
+    return int(written)
+
+
+def phone_number(text: str) -> str:
+    """An argparse type: a phone number as pasted (``'۰۹۱۲ ۱۲۳-۴۵۶۷'``): digits in ASCII,
+    separators dropped. The country prefix is the profile's, applied once the profile is known."""
+    return clean_number(text)
 
 
 def add_connection_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
@@ -148,11 +162,8 @@ def connection_parent() -> argparse.ArgumentParser:
 
 
 def positive_int(text: str) -> int:
-    """An argparse type: a whole number of 1 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    """An argparse type: a whole number of 1 or more (digits in any script)."""
+    value = whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value

@@ -8,7 +8,7 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime, tzinfo
 
 from simotui.api.models import CampaignReportQuery, CampaignReportRow, Page, Pagination
-from simotui.commands.args import WHEN_HELP, ExitCode, add_format_options, positive_int
+from simotui.commands.args import WHEN_HELP, ExitCode, add_format_options, phone_number, positive_int
 from simotui.commands.common import Connection, connect, parse_moment, print_pages, say
 from simotui.export import REPORT_CSV_FIELDS, each_page, report_csv_row
 
@@ -29,7 +29,9 @@ def register(
         "a JSON array of the rows as the server sent them, --csv one row each, otherwise a table.",
     )
     parser.add_argument("--campaign-id", default="", help="the campaign's id")
-    parser.add_argument("--number", default="", help="the dialled number (substring unless --exact)")
+    parser.add_argument(
+        "--number", type=phone_number, default="", help="the dialled number (substring unless --exact)"
+    )
     parser.add_argument("--disposition", default="", help="ANSWERED, BUSY, NO ANSWER, ...")
     parser.add_argument("--since", help=f"first minute: {WHEN_HELP}")
     parser.add_argument("--until", help=f"last minute: {WHEN_HELP}")

@@ -8,7 +8,7 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime, tzinfo
 
 from simotui.api.models import Cdr, CdrQuery, Page, Pagination
-from simotui.commands.args import WHEN_HELP, ExitCode, add_format_options, positive_int
+from simotui.commands.args import WHEN_HELP, ExitCode, add_format_options, phone_number, positive_int
 from simotui.commands.common import Connection, connect, parse_moment, print_pages, say
 from simotui.export import CDR_CSV_FIELDS, cdr_csv_row, each_page
 
@@ -31,8 +31,12 @@ def register(
         "--json prints a JSON array of the records as the server sent them (streamed; left "
         "unterminated if an error cuts it short), --csv one row per CDR, otherwise a table.",
     )
-    search.add_argument("--from", dest="src", default="", help="calling number (substring unless --exact)")
-    search.add_argument("--to", dest="dst", default="", help="called number (substring unless --exact)")
+    search.add_argument(
+        "--from", dest="src", type=phone_number, default="", help="calling number (substring unless --exact)"
+    )
+    search.add_argument(
+        "--to", dest="dst", type=phone_number, default="", help="called number (substring unless --exact)"
+    )
     search.add_argument("--cuid", default="", help="call unique id")
     search.add_argument("--since", help=f"first minute: {WHEN_HELP} (default today)")
     search.add_argument("--until", help=f"last minute: {WHEN_HELP} (default end of today)")

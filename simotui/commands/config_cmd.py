@@ -24,6 +24,7 @@ from simotui.config import (
     write_example,
 )
 from simotui.errors import ConfigError, SimotuiError
+from simotui.keymap import keymap_problems
 from simotui.settings import Settings
 
 # `config check` checks the file as written: these would change what each profile means.
@@ -77,9 +78,16 @@ def run_check(args: argparse.Namespace) -> int:
     if not config.profiles:
         print(f"{config.path}: valid, but it has no profiles")
         return ExitCode.CONFIG
-    print(f"{config.path}: valid")
+    problems = keymap_problems(config.keys)
+    worst = ExitCode.CONFIG if problems else ExitCode.OK
+    if problems:
+        # The console starts anyway and ignores these entries; say which, so they can be fixed.
+        print(f"{config.path}: valid, but [keys] has {len(problems)} problem(s) the console ignores:")
+        for problem in problems:
+            print(f"  [keys] {problem}")
+    else:
+        print(f"{config.path}: valid")
     env = {key: value for key, value in os.environ.items() if key not in OVERRIDE_VARIABLES}
-    worst = ExitCode.OK
     width = max(len(name) for name in config.profiles)
     for name in config.profiles:
         marker = " (default)" if name == config.default_profile else ""

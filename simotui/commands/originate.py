@@ -76,7 +76,8 @@ def build_request(args: argparse.Namespace, connection: Connection) -> Originate
         given = getattr(args, name, None)
         if given is not None:
             values[name] = given
-    check = check_dial(values)
+    # The form's rules, the form's normalisation: '۵۵۷' is 557, '+98 912 …' is 0912….
+    check = check_dial(values, country_code=connection.settings.country_code)
     if check.request is None:
         problems = "; ".join(f"{FLAGS[name]}: {message}" for name, message in check.errors.items())
         raise UsageError(problems)

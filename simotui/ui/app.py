@@ -7,7 +7,7 @@ import contextlib
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 
@@ -63,12 +63,26 @@ class SimotuiApp(App[None]):
 
     BINDINGS = [
         Binding("ctrl+r", "show_reports", "Reports", id="app.reports"),
-        Binding("f3", "toggle_masking", "Mask numbers", id="app.mask"),
+        Binding("f3", "toggle_masking", "Mask", id="app.mask"),
         Binding("f4", "show_http_log", "HTTP log", show=False, id="app.http-log"),
         Binding("f5", "show_history", "History", show=False, id="app.history"),
         Binding("f1", "toggle_help", "Help", id="app.help"),
-        Binding("question_mark", "toggle_help", "Help", show=False, id="app.help-question"),
+        # Priority, or a number field would take it (and refuse it). A field that can type "?"
+        # still gets it: Textual drops the bindings of keys the focused widget consumes.
+        Binding("question_mark", "toggle_help", "Help", show=False, id="app.help-question", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        # Priority: focus moves when the Tab is read, not when the field it leaves gets round to
+        # it, so type-ahead after a Tab (a burst over SSH, a paste, tmux send-keys) lands in the
+        # field it was typed for.
+        Binding("tab", "next_field", "Next field", show=False, id="app.next-field", priority=True),
+        Binding(
+            "shift+tab",
+            "previous_field",
+            "Previous field",
+            show=False,
+            id="app.previous-field",
+            priority=True,
+        ),
     ]
 
     mask_numbers: reactive[bool] = reactive(False)
@@ -83,15 +97,22 @@ class SimotuiApp(App[None]):
         http_log: HttpLog | None = None,
         journal: Journal | None = None,
         profiles: Sequence[str] = (),
+        keys: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.profiles = tuple(profiles)
+        self.keys = dict(keys or {})
+        """The config's ``[keys]``: binding id → keys, applied over the defaults on mount."""
         self.switch_to: str | None = None
         """A profile the user chose to continue on; the command line reopens the console on it."""
         # An empty log is falsy (it has a length): test for None, or a given log would be replaced.
         self.http_log = http_log if http_log is not None else HttpLog()
         self.mask_changed: Signal[bool] = Signal(self, "mask-changed")
         self.settings = settings
+        from simotui import paths
+
+        self.downloads = settings.downloads or paths.downloads_dir()
+        """Where exports and recordings are saved (created when first used)."""
         self.client = client
         # Pages of hundreds of CDRs are read on a worker thread, not on the loop that takes keys.
         client.offload = True
@@ -138,7 +159,33 @@ class SimotuiApp(App[None]):
 
     # -- lifecycle ------------------------------------------------------------------------------
 
+    def _apply_keys(self) -> None:
+        from simotui.keymap import keymap_problems, usable_keymap
+
+        if not self.keys:
+            return
+        self.set_keymap(usable_keymap(self.keys))
+        problems = keymap_problems(self.keys)
+        if problems:
+            self.notify(
+                "; ".join(problems) + " (ignored; `simotui config check` lists them)",
+                title="[keys]",
+                severity="warning",
+                timeout=10,
+            )
+
+    def _remember_theme(self) -> None:
+        """Start on the theme chosen last time, and keep whatever is chosen now."""
+        from simotui.state import load_state, remember
+
+        saved = load_state().get("theme")
+        if isinstance(saved, str) and saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, lambda theme: remember("theme", theme.name))
+
     def on_mount(self) -> None:
+        self._apply_keys()
+        self._remember_theme()
         restored, problems = self.tracker.restore()
         self.dashboard = DashboardScreen(
             self.settings,
@@ -187,9 +234,13 @@ class SimotuiApp(App[None]):
         now = self._monotonic()
         if now - self._last_refusal_toast >= REFUSAL_TOAST_EVERY:
             self._last_refusal_toast = now
+            from simotui.ui.masking import masker
+
             self.notify(
-                f"The bridge responder refused a request for {message.src or 'an unknown number'}: "
-                f"{message.refused} (further refusals are counted in the status line)",
+                masker(self)(
+                    f"The bridge responder refused a request for {message.src or 'an unknown number'}: "
+                    f"{message.refused} (further refusals are counted in the status line)"
+                ),
                 severity="warning",
                 timeout=8,
             )
@@ -364,7 +415,14 @@ class SimotuiApp(App[None]):
 
         tracked = bool(cdr.originated_call_id and self.tracker.book.by_call_id(cdr.originated_call_id))
         self.push_screen(
-            details.CdrDetailScreen(cdr, self.tz, self.new_status_line, tracked=tracked, client=self.client)
+            details.CdrDetailScreen(
+                cdr,
+                self.tz,
+                self.new_status_line,
+                tracked=tracked,
+                client=self.client,
+                downloads=self.downloads,
+            )
         )
 
     def action_show_reports(self) -> None:
@@ -375,10 +433,19 @@ class SimotuiApp(App[None]):
         self.push_screen(ReportsScreen(self.client, self.tz, self.clock, self.new_status_line, self.open_cdr))
 
     def action_toggle_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        from simotui.ui.widgets.help import ConsoleHelp
+
+        panels = self.screen.query(ConsoleHelp)
+        if panels:
+            panels.remove()
         else:
-            self.action_show_help_panel()
+            self.screen.mount(ConsoleHelp())
+
+    def action_next_field(self) -> None:
+        self.screen.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.screen.focus_previous()
 
     def _back_to_dashboard(self) -> DashboardScreen | None:
         while len(self.screen_stack) > 2 and self.screen is not self.dashboard:
@@ -471,6 +538,7 @@ def make_app(
     http_log: HttpLog | None = None,
     journal: Journal | None = None,
     profiles: Sequence[str] = (),
+    keys: Mapping[str, str] | None = None,
 ) -> SimotuiApp:
     """Build the console: the one factory the CLI, the demo, the tests and the screenshots use.
 
@@ -483,6 +551,7 @@ def make_app(
         http_log: where HTTP exchanges are kept (and written); an in-memory one when None.
         journal: where dials and call states are recorded and restored from; none when None.
         profiles: the config file's profiles, offered in the palette to switch to.
+        keys: the config file's ``[keys]`` (binding id → keys), applied with ``set_keymap``.
     """
     if client is None:
         client = SimotelClient(
@@ -492,4 +561,4 @@ def make_app(
             verify=settings.verify,
             pbx_timezone=settings.pbx_timezone,
         )
-    return SimotuiApp(settings, client, clock, bridge, http_log, journal, profiles)
+    return SimotuiApp(settings, client, clock, bridge, http_log, journal, profiles, keys)

@@ -40,7 +40,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
         (("sim", "--speed", "inf"), "--speed: must be a finite number"),
         (("sim", "--port", "①"), "--port: not a whole number: '①'"),
         (("sim", "--seed", "²"), "--seed: not a whole number"),
-        (("sim", "--history", "٣"), "--history: not a whole number"),
+        (("sim", "--history", "³"), "--history: not a whole number"),
         (("originate", "--url", DEAD, "--caller", "557", "--callee", "552", "--timeout", "²"), "--timeout"),
     ],
 )
@@ -82,3 +82,21 @@ def test_bad_config_values_are_config_errors(
     monkeypatch.setenv("SIMOTUI_CONFIG", str(config))
     code, err = run(capsys, "ping", "--profile", "p")
     assert code == 3 and words in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "name", "value"),
+    [
+        (("sim", "--history", "٣"), "history", 3),
+        (("sim", "--port", "۸۸۰۱"), "port", 8801),
+        (("sim", "--seed", "１２"), "seed", 12),
+        (("sim", "--speed", "۲.۵"), "speed", 2.5),
+        (("ping", "--timeout", "۳"), "request_timeout", 3.0),
+        (("cdr", "search", "--limit", "۱۰", "--from", "۰۹۱۲ ۱۲۳"), "limit", 10),
+        (("cdr", "search", "--from", "۰۹۱۲ ۱۲۳-۴"), "src", "09121234"),
+        (("campaign-report", "--number", "(0912) 123.45"), "number", "091212345"),
+    ],
+)
+def test_number_flags_take_digits_of_any_script(argv: tuple[str, ...], name: str, value: object) -> None:
+    args = cli.build_parser(list(argv)).parse_args(list(argv))
+    assert getattr(args, name) == value

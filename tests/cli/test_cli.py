@@ -356,6 +356,20 @@ def test_config_check(profile: Path) -> None:
     assert_no_secret(result, [CANARY])
 
 
+def test_config_check_names_unknown_key_binding_ids(profile: Path) -> None:
+    with profile.open("a") as handle:
+        handle.write(
+            '\n[keys]\n"dashboard.recent" = "f6"\n"dashboard.recnet" = "f7"\n"confirm.yes" = "enter"\n'
+        )
+    result = simotui("config", "check")
+    out, _ = text(result)
+    assert result.returncode == 3, out
+    assert "[keys] unknown binding id 'dashboard.recnet'" in out
+    assert "[keys] confirm.yes: enter cannot dial" in out
+    assert "dashboard.recent" not in out  # a known id with a key is fine
+    assert re.search(r"^test\s+OK\s", out, re.MULTILINE)  # the profiles are still checked
+
+
 def test_config_check_without_a_file(isolated: Path) -> None:
     result = simotui("config", "check")
     assert result.returncode == 3
@@ -431,3 +445,34 @@ def test_originate_without_wait_reports_a_lost_answer_as_unknown(
             assert entry.placement == "unknown"
     finally:
         faulty.stop()
+
+
+def test_originate_sends_ascii_numbers_typed_in_any_script(profile: Path, sim: SimulatorHandle) -> None:
+    result = simotui("originate", "--caller", "۵۵۷", "--callee", "0912 123-4567", "--timeout", "۲۵")
+    out, err = text(result)
+    assert result.returncode == 0, err
+    call_id = out.strip()
+    body = next(
+        r.body
+        for r in reversed(sim.requests)
+        if r.path.endswith("call/originate/act")
+        and isinstance(r.body, dict)
+        and r.body.get("caller") == "557"
+    )
+    assert (body["caller"], body["callee"], body["caller_id"], body["timeout"]) == (
+        "557",
+        "09121234567",
+        "557",
+        "25",
+    )
+    with Journal(paths.journal_path()) as journal:
+        [entry] = journal.history()
+        assert entry.call_id == call_id and entry.request["sent"]["callee"] == "09121234567"
+
+
+def test_originate_turns_the_country_code_into_the_trunk_prefix(profile: Path, sim: SimulatorHandle) -> None:
+    result = simotui("originate", "--caller", "557", "--callee", "+98 912 123 4500", "--json")
+    _out, err = text(result)
+    assert result.returncode == 0, err
+    body = next(r.body for r in reversed(sim.requests) if r.path.endswith("call/originate/act"))
+    assert isinstance(body, dict) and body["callee"] == "09121234500"

@@ -475,3 +475,56 @@ def test_every_key_the_example_documents_is_accepted(tmp_path: Path) -> None:
         "show",
         "simotel/hooks",
     )
+
+
+def test_country_code_downloads_and_keys(isolated: Path) -> None:
+    write(
+        config_path(),
+        """[profiles.p]
+url = "http://pbx"
+auth = "key"
+api_key = "${K}"
+country_code = "49"
+downloads = "exports"
+
+[keys]
+"dashboard.recent" = "f6"
+""",
+    )
+    config = load_config()
+    profile = config.profiles["p"]
+    assert profile.country_code == "49"
+    assert profile.downloads == config_path().parent / "exports"  # beside the config file
+    assert config.keys == {"dashboard.recent": "f6"}
+    settings = resolve_settings(config, Overrides(profile="p"), {"K": "k"})
+    assert (settings.country_code, settings.downloads) == ("49", config_path().parent / "exports")
+
+
+def test_defaults_are_iran_and_the_downloads_directory(isolated: Path) -> None:
+    write(config_path(), '[profiles.p]\nurl = "http://pbx"\nauth = "key"\napi_key = "${K}"\n')
+    settings = resolve_settings(load_config(), Overrides(profile="p"), {"K": "k"})
+    assert settings.country_code == "98" and settings.downloads is None
+    assert paths.downloads_dir() == isolated / "xdg_download_dir" / "simotui"
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ('country_code = "+98"', "profiles.p.country_code: expected 1 to 3 digits"),
+        ('country_code = "۹۸"', "profiles.p.country_code: expected 1 to 3 digits"),
+        ("country_code = 98", "profiles.p.country_code: expected a string"),
+        ('downloads = ""', "profiles.p.downloads: is empty"),
+    ],
+)
+def test_bad_country_code_or_downloads(isolated: Path, line: str, words: str) -> None:
+    write(config_path(), f'[profiles.p]\nurl = "http://pbx"\n{line}\n')
+    with pytest.raises(ConfigFileError) as caught:
+        load_config()
+    assert words in caught.value.message
+
+
+def test_keys_must_be_strings(isolated: Path) -> None:
+    write(config_path(), '[keys]\n"app.reports" = 5\n')
+    with pytest.raises(ConfigFileError) as caught:
+        load_config()
+    assert 'keys."app.reports": expected a string' in caught.value.message

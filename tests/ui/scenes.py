@@ -8,10 +8,12 @@ so every screen renders the same on every run. Time moves only when a scene adva
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 from textual.pilot import Pilot
@@ -73,7 +75,11 @@ def build_scene(history: int = 400) -> Scene:
         hooks=HooksSettings(listen="127.0.0.1"),
     )
     clock = lambda: datetime.fromtimestamp(pbx.clock.now(), UTC)  # noqa: E731
-    return Scene(make_app(settings, client=client, clock=clock, bridge=bridge), pbx, stack)
+    app = make_app(settings, client=client, clock=clock, bridge=bridge)
+    # Call keys are random (they name campaigns): numbered here, so every run draws the same.
+    numbers = itertools.count(1)
+    app.tracker.new_key = lambda: f"{next(numbers):08x}"
+    return Scene(app, pbx, stack)
 
 
 async def settle(pilot: Pilot[None], scene: Scene) -> None:
@@ -83,7 +89,8 @@ async def settle(pilot: Pilot[None], scene: Scene) -> None:
         if scene.app.status.state != "connecting":
             break
         await pilot.pause(0.05)
-    scene.app.set_status(latency=0.012)
+    # The responder listens on a free port: show a fixed one (it is shown once, then kept).
+    scene.app.set_status(latency=0.012, responder="responder 127.0.0.1:8765 (loopback)")
     scene.app.clear_notifications()
     for widget in scene.app.screen.query(Input):
         widget.cursor_blink = False
@@ -193,10 +200,81 @@ async def cdr_detail(pilot: Pilot[None], scene: Scene) -> None:
     await settle(pilot, scene)
 
 
+async def campaign_confirmation(pilot: Pilot[None], scene: Scene) -> None:
+    """The campaign confirmation, as it opens (nothing sent)."""
+    app = scene.app
+    await pilot.press("ctrl+t")
+    await wait_for(pilot, lambda: app.screen.query_one("#trunk_manager_id", Select).value != Select.NULL)
+    app.screen.query_one("#caller", Input).value = "09121234500"
+    app.screen.query_one("#callee", Input).value = "552"
+    app.screen.query_one("#caller", Input).focus()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialScreen) and app.screen.shown)
+    await settle(pilot, scene)
+
+
+async def call_detail(pilot: Pilot[None], scene: Scene) -> None:
+    """A finished campaign call's detail: its request, its report row and tries."""
+    await direct_and_campaign_calls(pilot, scene)
+    table = scene.app.screen.query_one("#live-table", LiveTable)
+    table.focus()
+    table.cursor_row = 3
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: type(scene.app.screen).__name__ == "CallDetailScreen")
+    await settle(pilot, scene)
+
+
+async def campaign_reports(pilot: Pilot[None], scene: Scene) -> None:
+    """The autodialer report tab after campaign calls."""
+    await direct_and_campaign_calls(pilot, scene)
+    await pilot.press("ctrl+r")
+    await wait_for(pilot, lambda: isinstance(scene.app.screen, ReportsScreen))
+    await pilot.press("a")
+    browser = scene.app.screen.query_one("#campaign-browser", ReportBrowser)
+    await wait_for(pilot, lambda: browser.total is not None)
+    await settle(pilot, scene)
+
+
+async def history(pilot: Pilot[None], scene: Scene) -> None:
+    """The history view (the scenes run without a journal, and say so)."""
+    await pilot.press("f5")
+    await wait_for(pilot, lambda: type(scene.app.screen).__name__ == "HistoryScreen")
+    await settle(pilot, scene)
+
+
+async def help_panel(pilot: Pilot[None], scene: Scene) -> None:
+    """Help over the live panel: the keys of the focused widget and the legend of state colours."""
+    await live_panel_mixed_states(pilot, scene)
+    await pilot.press("f1")
+    await wait_for(pilot, lambda: bool(scene.app.screen.query("ConsoleHelp")))
+    await settle(pilot, scene)
+
+
+async def export_dialog(pilot: Pilot[None], scene: Scene) -> None:
+    """The export dialog over the CDR browser, its path in the downloads directory."""
+    await report_browser(pilot, scene)
+    scene.app.downloads = Path("/home/operator/Downloads/simotui")
+    await pilot.press("e")
+    await wait_for(pilot, lambda: type(scene.app.screen).__name__ == "ExportScreen")
+    await settle(pilot, scene)
+
+
 SCENES: dict[str, Callable[[Pilot[None], Scene], Awaitable[None]]] = {
     "dial_form_errors": dial_form_with_errors,
     "live_panel": live_panel_mixed_states,
     "direct_and_campaign": direct_and_campaign_calls,
     "report_browser": report_browser,
     "cdr_detail": cdr_detail,
+}
+
+NARROW = (80, 24)
+#: Every main screen at 80×24, the size of a default terminal (and of many an SSH session).
+NARROW_SCENES: dict[str, Callable[[Pilot[None], Scene], Awaitable[None]]] = {
+    **SCENES,
+    "campaign_confirmation": campaign_confirmation,
+    "call_detail": call_detail,
+    "campaign_reports": campaign_reports,
+    "history": history,
+    "help": help_panel,
+    "export_dialog": export_dialog,
 }

@@ -112,7 +112,7 @@ async def test_first_party_answers_second_party_bridged_with_its_cdr(rig: Rig) -
         assert [r.body["_id"] for r in removes] == [done.campaign_id]
         await wait_until(pilot, lambda: str(table.get_row(done.key)[2]) == "answered")
         row = [str(c) for c in table.get_row(done.key)]
-        assert row[0].startswith("campaign …") and row[4] == "ANSWERED"
+        assert row[0] == f"⟳ …{done.campaign_id[-6:]}" and row[6] == "ANSWERED"
 
 
 async def test_first_party_never_answers_says_so_with_tries_and_cause(rig: Rig) -> None:

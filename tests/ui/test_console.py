@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from simotui.api.models import Disposition, OriginateRequest
 from simotui.calls.states import CallState
 from simotui.sim import SimConfig, SimulatorHandle, start_simulator
+from simotui.ui.app import make_app
 from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.screens.details import CallDetailScreen, CdrDetailScreen
 from simotui.ui.screens.reports import ReportsScreen
@@ -18,7 +19,17 @@ from simotui.ui.widgets.live_table import LiveTable
 from simotui.ui.widgets.report_browser import ReportBrowser
 from simotui.ui.widgets.status_line import StatusLine
 
-from .helpers import advance_until, app_for, burst, calls_of, originates, type_text, wait_until
+from .helpers import (
+    advance_until,
+    app_for,
+    burst,
+    calls_of,
+    originates,
+    settings_for,
+    sim_clock,
+    type_text,
+    wait_until,
+)
 
 SIZE = (100, 32)
 
@@ -66,7 +77,7 @@ async def test_dial_with_keys_reaches_answered_with_billsec(sim: SimulatorHandle
         table = app.screen.query_one("#live-table", LiveTable)
         await wait_until(pilot, lambda: str(table.get_row(call.key)[2]) == "answered", what="the row")
         row = [str(cell) for cell in table.get_row(call.key)]
-        assert row[0] == done.call_id.removeprefix("orig.call.") and row[4] == "ANSWERED" and row[5] != "—"
+        assert done.call_id.endswith(row[0].removeprefix("…")) and row[6] == "ANSWERED" and row[4] != "—"
         body = originates(sim, "557")[-1].body  # type: ignore[attr-defined]
         assert body == {
             "caller": "557",
@@ -195,7 +206,7 @@ async def test_first_party_never_answers_becomes_no_cdr_with_explanation(sim: Si
         )
         table = app.screen.query_one("#live-table", LiveTable)
         await wait_until(pilot, lambda: str(table.get_row(call.key)[2]) == "no CDR")
-        assert str(table.get_row(call.key)[4]) == "—"
+        assert str(table.get_row(call.key)[6]) == "—"
         table.focus()
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, CallDetailScreen))
@@ -431,17 +442,41 @@ async def test_masking_hides_phone_numbers_on_every_screen(sim: SimulatorHandle)
         )
 
 
-async def test_http_log_lists_every_exchange(sim: SimulatorHandle) -> None:
-    app = app_for(sim)
+async def test_http_log_lists_every_exchange_newest_first(sim: SimulatorHandle, tmp_path: Any) -> None:
+    from simotui.httplog import HttpLog
+
+    log = HttpLog()
+    log.attach_file(tmp_path / "http.log")
+    app = make_app(settings_for(sim), clock=sim_clock(sim), http_log=log)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.status.state == "connected")
         await pilot.press("f4")
         await wait_until(pilot, lambda: app.screen.__class__.__name__ == "HttpLogScreen")
         table = app.screen.query_one("#http-log-table", DataTable)
         await wait_until(pilot, lambda: table.row_count >= 3, what="ping and directory requests")
-        services = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        services = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
         assert "setting/ping/act" in services and "pbx/users/search" in services
-        assert all(str(table.get_row_at(i)[3]) == "200" for i in range(table.row_count))
+        assert all(str(table.get_row_at(i)[4]) == "200" for i in range(table.row_count))
+        # Newest on top, numbered, and the title says so.
+        numbers = [int(str(table.get_row_at(i)[0])) for i in range(table.row_count)]
+        assert numbers == sorted(numbers, reverse=True) and numbers[-1] == 1
+        assert services[-1] == "setting/ping/act"  # the first request made
+        title = str(app.screen.query_one("#http-log-title", Label).render())
+        assert "newest first" in title and f"{table.row_count} exchanges" in title
+        # A new exchange arrives on top while the cursor is there.
+        await pilot.press("escape")
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        await wait_until(pilot, lambda: any(e.exchange.service == "reports/cdr/search" for e in log))
+        await pilot.press("escape")
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "HttpLogScreen")
+        table = app.screen.query_one("#http-log-table", DataTable)
+        await wait_until(pilot, lambda: table.row_count == log.total)
+        assert int(str(table.get_row_at(0)[0])) == log.total and table.cursor_row == 0
+    # Every exchange also went to the rotating file (an empty log is falsy: it was kept).
+    lines = (tmp_path / "http.log").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == log.total and any("PUT setting/ping/act 200" in line for line in lines)
 
 
 async def test_copy_and_save_recording_from_a_cdr(sim: SimulatorHandle, tmp_path: Any) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from .scenes import SCENES, SIZE, build_scene
+from .scenes import NARROW, NARROW_SCENES, SCENES, SIZE, build_scene
 
 
 @pytest.mark.parametrize("name", sorted(SCENES))
@@ -18,5 +18,18 @@ def test_main_screens(name: str, snap_compare: Any) -> None:
 
     try:
         assert snap_compare(scene.app, terminal_size=SIZE, run_before=run_before)
+    finally:
+        scene.close()
+
+
+@pytest.mark.parametrize("name", sorted(NARROW_SCENES))
+def test_main_screens_at_80x24(name: str, snap_compare: Any) -> None:
+    scene = build_scene()
+
+    async def run_before(pilot: Any) -> None:
+        await NARROW_SCENES[name](pilot, scene)
+
+    try:
+        assert snap_compare(scene.app, terminal_size=NARROW, run_before=run_before)
     finally:
         scene.close()

@@ -25,6 +25,16 @@ from simotui.ui.masking import masker
 KEYS_HINT = "y: dial      n / Esc: cancel"
 
 
+def request_text(body: Mapping[str, Any]) -> str:
+    """The request body, one field a line, lists and objects inline (``"numbers": ["557"]``):
+    short enough that a campaign's whole request fits an 80×24 terminal."""
+    fields = [
+        f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
+        for key, value in body.items()
+    ]
+    return "{\n" + ",\n".join(fields) + "\n}" if fields else "{}"
+
+
 class ConfirmDialScreen(ModalScreen[bool]):
     """``y`` sends, ``n``/Esc cancels; the first answer is the only one."""
 
@@ -33,8 +43,9 @@ class ConfirmDialScreen(ModalScreen[bool]):
     ConfirmDialScreen > Vertical {
         width: 72; max-width: 100%; height: auto; max-height: 100%;
         border: thick $accent; background: $surface; padding: 0 1;
+        border-title-color: $text-muted;
     }
-    ConfirmDialScreen #confirm-scroll { height: auto; max-height: 16; margin: 1 0 0 0; }
+    ConfirmDialScreen #confirm-scroll { height: auto; max-height: 18; margin: 1 0 0 0; }
     ConfirmDialScreen #confirm-body { color: $text-muted; }
     ConfirmDialScreen #confirm-keys { text-style: bold; margin: 1 0 0 0; }
     ConfirmDialScreen #confirm-warning { color: $warning; }
@@ -68,21 +79,43 @@ class ConfirmDialScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         mask = masker(self)
-        body = json.dumps(self.body, indent=2, ensure_ascii=False)
-        with Vertical():
+        with Vertical(id="confirm-dialog") as dialog:
+            dialog.border_title = f"POST {self.service}"
             yield Label(mask(self.heading), id="confirm-title", markup=False)
             if self.warning:
                 yield Static(self.warning, id="confirm-warning", markup=False)
             with VerticalScroll(id="confirm-scroll"):
-                yield Static(mask(f"POST {self.service}\n{body}"), id="confirm-body", markup=False)
+                yield Static(mask(request_text(self.body)), id="confirm-body", markup=False)
             yield Label(KEYS_HINT, id="confirm-keys")
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._mark_shown)
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Give the request what the screen has left, so the keys line is always on it.
+
+        On a short terminal the request scrolls (the keys hint and the title stay); on one tall
+        enough it is shown whole.
+        """
+        dialog = self.query_one("#confirm-dialog", Vertical)
+        scroll = self.query_one("#confirm-scroll", VerticalScroll)
+        others = sum(child.outer_size.height for child in dialog.children if child is not scroll)
+        # The dialog's border (2) and the request's top margin (1).
+        room = self.size.height - others - 3
+        scroll.styles.max_height = max(room, 3)
 
     def on_unmount(self) -> None:
         if not self._answered and self.on_abandoned is not None:
             self.on_abandoned()
+
+    @property
+    def shown(self) -> bool:
+        """Whether the question is on screen, so that keys from now on answer it."""
+        return self._shown_at != float("inf")
 
     def _mark_shown(self) -> None:
         self._shown_at = time.monotonic()

@@ -25,6 +25,7 @@ from simotui.dialing import campaign_default_values, campaign_values, default_va
 from simotui.directory import Directory
 from simotui.errors import SimotuiError
 from simotui.settings import Settings
+from simotui.ui.masking import masker
 from simotui.ui.messages import DialPrefilled, DialSettled
 from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.widgets.dial_form import DialForm
@@ -44,8 +45,9 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
 
     BINDINGS = [
         Binding("ctrl+n", "new_dial", "New dial", id="dashboard.new-dial"),
-        Binding("ctrl+l", "focus_live", "Live calls", id="dashboard.live"),
-        Binding("ctrl+e", "focus_recent", "Recent", show=False, id="dashboard.recent"),
+        Binding("ctrl+l", "focus_live", "Live", id="dashboard.live"),
+        # Priority: the focused field is an Input, which takes ctrl+e as "end of line".
+        Binding("ctrl+e", "focus_recent", "Recent", show=False, id="dashboard.recent", priority=True),
     ]
 
     def __init__(
@@ -71,7 +73,7 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
     def compose(self) -> ComposeResult:
         values = {**default_values(self.settings.dial), **campaign_default_values(self.settings.campaign)}
         with Horizontal(id="top"):
-            yield DialForm(self.directory, values, id="dial-form")
+            yield DialForm(self.directory, values, country_code=self.settings.country_code, id="dial-form")
             yield RecentDials(id="recent")
         yield LiveCallsPanel(self.tracker, interval=self.settings.poll_interval, tz=self.tz, id="live")
         yield self.status_line()
@@ -157,7 +159,7 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
         # Ready for the next call: the parties go (recent dials keeps them for a redial), the rest
         # of the form stays as set.
         self.form.fill({"caller": "", "callee": ""})
-        self.notify(f"Dialling {call.caller} → {call.callee}…", timeout=2)
+        self.notify(masker(self)(f"Dialling {call.caller} → {call.callee}…"), timeout=2)
         self._send(call.key)
 
     @work(group="dial", exit_on_error=False, description="Send one dial")
@@ -169,7 +171,8 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
     def _on_dial_settled(self, message: DialSettled) -> None:
         message.stop()
         call = message.outcome.call
-        what = f"{call.caller} → {call.callee}"
+        # Toasts follow the masking switch like every screen does.
+        what = masker(self)(f"{call.caller} → {call.callee}")
         if call.state is CallState.MAYBE_PLACED:
             self.notify(
                 f"{what}: the answer was lost ({call.note}). The call MAY HAVE BEEN PLACED; it was NOT "
@@ -183,7 +186,9 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
                 f"{what}: {call.state.value}: {call.note}", title="Not placed", severity="error", timeout=12
             )
         elif call.mode is CallMode.CAMPAIGN:
-            self.notify(f"Campaign {call.campaign_id} created: ringing {call.caller}", timeout=3)
+            self.notify(
+                masker(self)(f"Campaign {call.campaign_id} created: ringing {call.caller}"), timeout=3
+            )
         else:
             self.notify(f"Accepted: {call.call_id}", timeout=3)
         if message.outcome.journal_warning:

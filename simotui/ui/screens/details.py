@@ -17,12 +17,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Label, ProgressBar, Static
 
-from simotui import display
+from simotui import display, paths
 from simotui.api.client import SimotelClient
 from simotui.api.models import Cdr, OriginateRequest
 from simotui.calls.dials import CallMode, CampaignDial
 from simotui.calls.model import Call
 from simotui.calls.states import CallState
+from simotui.display import tries_text
 from simotui.errors import SimotuiError
 from simotui.ui.clipboard import copy_text
 from simotui.ui.masking import follow_masking, masker
@@ -60,7 +61,9 @@ class CdrDetailScreen(ReportsDeadWorkers, Screen[None]):
         self.status_line = status_line
         self.tracked = tracked
         self.client = client
-        self.downloads = downloads or Path.cwd()
+        # Never silently the directory simotui was started from.
+        self.downloads = downloads if downloads is not None else paths.downloads_dir()
+        """Where a recording is saved (the profile's ``downloads``; created when first used)."""
 
     def on_mount(self) -> None:
         follow_masking(self)
@@ -88,7 +91,7 @@ class CdrDetailScreen(ReportsDeadWorkers, Screen[None]):
         copy_text(self.app, self.cdr.cuid, "cuid")
 
     def action_save_recording(self) -> None:
-        """Download this call's recording next to where simotui runs, with progress."""
+        """Download this call's recording into the downloads directory, with progress."""
         if self.cdr.record and self.client is not None:
             self._download(self.cdr.record)
 
@@ -104,11 +107,11 @@ class CdrDetailScreen(ReportsDeadWorkers, Screen[None]):
 
         target = self.downloads / Path(record).name
         try:
+            self.downloads.mkdir(parents=True, exist_ok=True, mode=0o700)
             saved = await self.client.reports.save_audio(record, target, advance)
-        except SimotuiError as error:
-            self.notify(
-                f"{record}: {error.message}", title="Recording not saved", severity="error", timeout=10
-            )
+        except (SimotuiError, OSError) as error:
+            message = error.message if isinstance(error, SimotuiError) else (error.strerror or str(error))
+            self.notify(f"{record}: {message}", title="Recording not saved", severity="error", timeout=10)
         else:
             self.notify(f"Saved {saved.size:,} bytes ({saved.content_type}) to {saved.path}", timeout=8)
         finally:
@@ -187,7 +190,7 @@ def _campaign_summary(call: Call, dial: CampaignDial, mask: Callable[[str], str]
         ("Campaign", f"{call.campaign_id or '—'}   (autodialer/campaigns/add, one number)"),
         (
             "First party",
-            f"{dial.caller}  (the campaign's number, {dial.tries} tries, {dial.try_interval} s apart)",
+            f"{dial.caller}  (the campaign's number, {tries_text(dial.tries)}, {dial.try_interval} s apart)",
         ),
         ("Second party", dial.callee + (f" via trunk {dial.trunk_name}" if dial.trunk_name else "")),
         ("Route", f"Autodialer Route {dial.interface_context!r}, row {dial.interface_text or 'any'!r}"),
@@ -212,8 +215,8 @@ def _campaign_report(call: Call, tz: tzinfo) -> Iterator[Widget]:
         yield Label("No autodialer report row yet.", classes="section-title")
         return
     yield Label(
-        f"First party: {display.disposition(row.disposition)} after {row.try_count} "
-        f"{'try' if row.try_count == 1 else 'tries'} — report status {row.status or '—'} (row {row.id})",
+        f"First party: {display.disposition(row.disposition)} after {tries_text(row.try_count)} — "
+        f"autodialer: {display.report_status(row.status)} (row {row.id})",
         classes="section-title",
     )
     tries: DataTable[str] = DataTable(cursor_type="row", show_cursor=False, classes="tries-table")
@@ -234,7 +237,7 @@ def _campaign_report(call: Call, tz: tzinfo) -> Iterator[Widget]:
 def _no_legs_text(call: Call) -> str:
     """Why a call has no CDR leg to show."""
     if call.state in (CallState.FIRST_NO_ANSWER, CallState.FIRST_BUSY, CallState.FIRST_LOST):
-        return "No second leg: the first party was never reached, so nobody was bridged."
+        return f"No second leg ({call.state.value}): nobody was bridged."
     if call.state is CallState.NOT_BRIDGED:
         return "No second leg: the call was not handed on to the second party."
     if call.state in (CallState.NO_CDR, CallState.NO_TRACE):

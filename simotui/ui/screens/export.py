@@ -31,7 +31,8 @@ class ExportScreen(ReportsDeadWorkers, ModalScreen[None]):
     }
     ExportScreen Horizontal { height: auto; }
     ExportScreen RadioSet { width: 1fr; }
-    ExportScreen #export-path { margin: 1 0 0 0; }
+    ExportScreen #export-path-row { margin: 1 0 0 0; height: 1; }
+    ExportScreen #export-path { width: 1fr; }
     ExportScreen #export-result { color: $text-muted; height: auto; }
     ExportScreen #export-result.-error { color: $error; }
     """
@@ -79,11 +80,15 @@ class ExportScreen(ReportsDeadWorkers, ModalScreen[None]):
                         id="scope-page",
                     )
                     yield RadioButton(f"Every page ({self.total:,} records)", id="scope-all")
-            yield Input(str(self._default_path("csv")), id="export-path", compact=True)
+            with Horizontal(id="export-path-row"):
+                yield Label("Save to ", id="export-path-label")
+                yield Input(str(self._default_path("csv")), id="export-path", compact=True)
             progress = ProgressBar(id="export-progress", show_eta=False)
             progress.display = False
             yield progress
-            yield Static("Enter: export   Esc: close", id="export-result")
+            yield Static(
+                "Enter: export (edit the path first to save elsewhere)   Esc: close", id="export-result"
+            )
 
     def _default_path(self, fmt: Format) -> Path:
         slug = self.report_name.lower().replace(" ", "-")
@@ -129,6 +134,7 @@ class ExportScreen(ReportsDeadWorkers, ModalScreen[None]):
             return await self.fetch(Pagination(page.start + start, page.count, page.sorting))
 
         try:
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             written = await export_records(
                 fetch,
                 target,

@@ -28,8 +28,9 @@ class HttpLogScreen(Screen[None]):
         self._shown = 0
 
     def compose(self) -> ComposeResult:
-        yield Label("HTTP exchanges with Simotel (headers and bodies are never kept)", classes="screen-title")
+        yield Label(self._title(), classes="screen-title", id="http-log-title")
         table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="http-log-table")
+        table.add_column("#", key="seq")
         table.add_columns("Time", "Method", "Service", "Status", "Latency", "Size")
         yield table
         yield self.status_line()
@@ -39,18 +40,45 @@ class HttpLogScreen(Screen[None]):
         self.refresh_rows()
         self.set_interval(0.5, self.refresh_rows)
 
-    def refresh_rows(self) -> None:
-        """Add the exchanges that finished since the last look (the log only grows)."""
-        table: DataTable[Text] = self.query_one(DataTable)
-        for entry in self.http_log.since(self._shown):
-            table.add_row(*self._cells(entry))
-        self._shown = self.http_log.total
+    def _title(self) -> str:
+        count = self.http_log.total
+        return (
+            f"HTTP log · {count:,} exchange{'s' if count != 1 else ''} with Simotel, newest first "
+            "(headers and bodies are never kept)"
+        )
 
-    def _cells(self, entry: LoggedExchange) -> tuple[Text, ...]:
+    def refresh_rows(self) -> None:
+        """Add the exchanges that finished since the last look (the log only grows), newest on top.
+
+        The cursor stays on the exchange it was on; on the top row it follows the newest.
+        """
+        new = self.http_log.since(self._shown)
+        if not new:
+            return
+        table: DataTable[Text] = self.query_one(DataTable)
+        following = table.cursor_row <= 0
+        current = (
+            None
+            if following or not table.row_count
+            else table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        )
+        first = self.http_log.total - len(new) + 1
+        for seq, entry in enumerate(new, start=first):
+            table.add_row(*self._cells(seq, entry), key=str(seq))
+        self._shown = self.http_log.total
+        table.sort("seq", key=lambda cell: int(cell.plain), reverse=True)
+        if current is not None:
+            table.move_cursor(row=table.get_row_index(current), scroll=False)
+        else:
+            table.move_cursor(row=0)
+        self.query_one("#http-log-title", Label).update(self._title())
+
+    def _cells(self, seq: int, entry: LoggedExchange) -> tuple[Text, ...]:
         x = entry.exchange
         failed = x.status is None or x.status >= 400
         status = str(x.status) if x.status is not None else (x.error or "failed")
         return (
+            Text(str(seq)),
             Text(entry.at.astimezone(self.tz).strftime("%H:%M:%S.%f")[:-3]),
             Text(x.method),
             Text(x.service),

@@ -111,7 +111,8 @@ def campaign_report_kind(client: SimotelClient, tz: tzinfo) -> ReportKind[Campai
             Column("Tries", "try", lambda r: str(r.try_count)),
             Column("Billsec", "billsec", lambda r: display.duration(r.billsec)),
             Column("Wait", "wait", lambda r: display.duration(r.wait)),
-            Column("Status", "status", lambda r: r.status),
+            # How far the autodialer got with the number; how the call went is the disposition.
+            Column("Autodialer", "status", lambda r: display.report_status(r.status)),
         ),
         default_sort={"date": -1},
         fetch=fetch,
@@ -148,7 +149,7 @@ class CampaignRowScreen(ModalScreen[None]):
             ("Campaign", f"{row.campaign}  ({row.campaign_id})"),
             ("Number", row.number),
             ("Disposition", display.disposition(row.disposition)),
-            ("Status", row.status),
+            ("Autodialer", f"{display.report_status(row.status)} ({row.status or '—'})"),
             ("Dialled", display.both_calendars(row.dialled_at, self.tz)),
             (
                 "Window",

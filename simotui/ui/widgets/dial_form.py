@@ -25,7 +25,9 @@ from simotui.dialing import (
     check_dial,
 )
 from simotui.directory import Directory
+from simotui.numbers import DEFAULT_COUNTRY_CODE
 from simotui.ui.masking import masker
+from simotui.ui.widgets.fields import FormInput, NumberInput
 from simotui.ui.workers import ReportsDeadWorkers
 
 PLACEHOLDERS = {
@@ -42,14 +44,8 @@ PLACEHOLDERS = {
     "try_interval": "60",
 }
 CAMPAIGN_PLACEHOLDERS = {"trunk_name": "PSTN 2nd party"}
-RESTRICT = {
-    "caller": r"\d*",
-    "callee": r"\d*",
-    "timeout": r"\d*",
-    "call_limit": r"\d*",
-    "tries": r"\d*",
-    "try_interval": r"\d*",
-}
+PHONE_FIELDS = frozenset({"caller", "callee"})
+COUNT_FIELDS = frozenset({"timeout", "call_limit", "tries", "try_interval"})
 SELECTS = ("trunk_manager_id", "announcement_id")
 ALL_FIELDS = tuple(dict.fromkeys((*FIELDS, *CAMPAIGN_FIELDS)))
 DIRECT_ONLY = frozenset(FIELDS) - frozenset(CAMPAIGN_FIELDS)
@@ -87,7 +83,9 @@ class DialForm(ReportsDeadWorkers, Widget):
     problem beside its field and moves the focus to the first one.
     """
 
-    BINDINGS = [Binding("ctrl+t", "toggle_mode", "Direct/campaign", id="dial.mode")]
+    # Not in the footer: the form's own first line says what ctrl+t does, and at 80 columns the
+    # footer's room goes to the keys said nowhere else (f1 help among them).
+    BINDINGS = [Binding("ctrl+t", "toggle_mode", "Direct/campaign", show=False, id="dial.mode")]
 
     mode: reactive[CallMode] = reactive(CallMode.DIRECT)
 
@@ -103,9 +101,18 @@ class DialForm(ReportsDeadWorkers, Widget):
             """The form that was submitted."""
             return self.form
 
-    def __init__(self, directory: Directory, values: Mapping[str, str], *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        directory: Directory,
+        values: Mapping[str, str],
+        *,
+        country_code: str = DEFAULT_COUNTRY_CODE,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.directory = directory
+        self.country_code = country_code
+        """The profile's country: ``+CC…`` is dialled as ``0…``."""
         self._initial = dict(values)
         # The option ids each picker currently offers (a value not offered clears the picker).
         self._offered: dict[str, set[str]] = {name: set() for name in SELECTS}
@@ -140,19 +147,40 @@ class DialForm(ReportsDeadWorkers, Widget):
         if name in SELECTS:
             prompt = "none" if name == "announcement_id" else "loading…"
             return Select([], prompt=prompt, id=name, compact=True, allow_blank=True)
-        return Input(
-            self._initial.get(name, ""),
-            placeholder=PLACEHOLDERS[name],
+        value = self._initial.get(name, "")
+        placeholder = PLACEHOLDERS[name]
+        suggester = self._suggester_for(name)
+        if name in PHONE_FIELDS or name in COUNT_FIELDS:
+            return NumberInput(
+                value,
+                phone=name in PHONE_FIELDS,
+                placeholder=placeholder,
+                id=name,
+                compact=True,
+                max_length=64,
+                suggester=suggester,
+                select_on_focus=False,
+            )
+        return FormInput(
+            value,
+            placeholder=placeholder,
             id=name,
             compact=True,
-            restrict=RESTRICT.get(name),
             max_length=64,
-            suggester=self._suggester_for(name),
+            suggester=suggester,
             select_on_focus=False,
         )
 
     def on_mount(self) -> None:
         self._show_mode()
+        mask_changed = getattr(self.app, "mask_changed", None)
+        if mask_changed is not None:
+            mask_changed.subscribe(self, lambda _on: self._masking_changed())
+
+    def _masking_changed(self) -> None:
+        for field in self.query(FormInput):
+            field.refresh()
+        self.refresh_hint()
 
     def _suggester_for(self, name: str) -> Suggester | None:
         if name in ("caller", "callee"):
@@ -271,7 +299,7 @@ class DialForm(ReportsDeadWorkers, Widget):
         trunk = self.query_one("#trunk_name", Input)
         trunk.placeholder = CAMPAIGN_PLACEHOLDERS["trunk_name"] if campaign else PLACEHOLDERS["trunk_name"]
         text = (
-            "Campaign call: the autodialer rings the caller   ctrl+t: direct"
+            "Campaign: the autodialer rings the caller   ctrl+t: direct"
             if campaign
             else "Direct originate   ctrl+t: campaign"
         )
@@ -314,9 +342,9 @@ class DialForm(ReportsDeadWorkers, Widget):
 
     def _check(self) -> tuple[Dial | None, Mapping[str, str]]:
         if self.mode is CallMode.CAMPAIGN:
-            campaign = check_campaign_dial(self.values())
+            campaign = check_campaign_dial(self.values(), country_code=self.country_code)
             return campaign.dial, campaign.errors
-        direct = check_dial(self.values())
+        direct = check_dial(self.values(), country_code=self.country_code)
         return direct.request, direct.errors
 
     @on(Input.Changed)

@@ -33,9 +33,13 @@ from simotui.ui.styles import disposition_style, state_style
 from simotui.ui.widgets.live_table import LiveTable
 from simotui.ui.workers import ReportsDeadWorkers
 
-COLUMNS = ("Call", "Caller → Callee", "State", "Elapsed", "Disposition", "Billsec", "Wait")
+# What an operator reads first comes first: at 80 columns everything up to Wait is on screen, the
+# CDR's own disposition (the state already says it in words) is the one that may scroll.
+COLUMNS = ("Call", "Caller → Callee", "State", "Elapsed", "Billsec", "Wait", "Disposition")
+CALL_COLUMN = 0
 STATE_COLUMN = 2
-DISPOSITION_COLUMN = 4
+DISPOSITION_COLUMN = 6
+CAMPAIGN_MARK = "⟳"
 STALE = " (stale)"
 CLEANUP_WARNING = " ⚠"
 
@@ -51,21 +55,35 @@ def state_label(call: Call, stale: bool) -> str:
 def call_label(call: Call) -> str:
     """The call column: the originated id, the campaign, or simotui's key while neither is known."""
     if call.mode is CallMode.CAMPAIGN:
-        return f"campaign …{call.campaign_id[-8:]}" if call.campaign_id else f"campaign #{call.key}"
+        return f"campaign …{call.campaign_id[-6:]}" if call.campaign_id else f"campaign #{call.key}"
     return display.short_call_id(call.call_id) if call.call_id else f"#{call.key}"
+
+
+def row_label(call: Call) -> str:
+    """The call column, short (``…600.702074``, ``⟳ …58605d`` for a campaign): the tail of the
+    id is what tells two calls apart; the whole id is in the details and is what ``y`` copies."""
+    if call.mode is CallMode.CAMPAIGN:
+        return f"{CAMPAIGN_MARK} …{call.campaign_id[-6:]}" if call.campaign_id else f"{CAMPAIGN_MARK} #{call.key}"
+    short = display.short_call_id(call.call_id)
+    return (short if len(short) <= 11 else f"…{short[-10:]}") if call.call_id else f"#{call.key}"
+
+
+def full_id(call: Call) -> str:
+    """The id to copy for a call: the originated call id, the campaign id, or simotui's key."""
+    return call.call_id or call.campaign_id or call.key
 
 
 def row_cells(call: Call, now: datetime, stale: bool, mask: Callable[[str], str] = str) -> tuple[str, ...]:
     """The cells of one call's row (``mask`` hides phone numbers when masking is on)."""
     leg = call.main_leg
     return (
-        call_label(call),
+        row_label(call),
         mask(f"{call.caller} → {call.callee}"),
         state_label(call, stale),
         display.duration(call.elapsed(now)),
-        display.disposition(call.disposition),
         display.duration(leg.billsec) if leg else display.DASH,
         display.duration(leg.wait) if leg else display.DASH,
+        display.disposition(call.disposition),
     )
 
 
@@ -241,6 +259,11 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
         self._update_hint()
 
     def _cell(self, key: str, index: int, value: str) -> Text:
+        if index == CALL_COLUMN and value.startswith(f"{CAMPAIGN_MARK} …"):
+            # Campaign ids are ObjectIds: two made one after the other differ only in their
+            # counter, the last digits. Those are the ones shown bold.
+            head, tail = value[:-4], value[-4:]
+            return Text.assemble((head, "dim"), (tail, "bold"))
         if index == STATE_COLUMN:
             call = self.tracker.calls.get(key)
             return Text(value, style=state_style(call.state) if call is not None else "")
@@ -295,9 +318,9 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
         self.post_message(self.RemoveRequested(call))
 
     def action_copy_cell(self) -> None:
-        table = self.query_one("#live-table", LiveTable)
-        if table.cursor_key is not None:
-            copy_text(self.app, table.get_row(table.cursor_key)[0], "value")
+        call = self.selected_call()
+        if call is not None:
+            copy_text(self.app, full_id(call), "call id")
 
     def action_copy_row(self) -> None:
         table = self.query_one("#live-table", LiveTable)

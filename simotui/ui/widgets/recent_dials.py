@@ -17,10 +17,11 @@ MAX_RECENT = 50
 
 
 def describe(dial: Dial) -> str:
-    """``557 → 552``, with its trunk, and marked when placed through a campaign."""
-    trunk = f" via {dial.trunk_name}" if dial.trunk_name else ""
-    mode = " (campaign)" if isinstance(dial, CampaignDial) else ""
-    return f"{dial.caller} → {dial.callee}{trunk}{mode}"
+    """``557 → 552``, with its trunk, marked ``⟳`` when placed through a campaign: short, so
+    that a dial fits one line of the panel."""
+    mode = "⟳ " if isinstance(dial, CampaignDial) else ""
+    trunk = f" · {dial.trunk_name}" if dial.trunk_name else ""
+    return f"{mode}{dial.caller} → {dial.callee}{trunk}"
 
 
 class RecentDials(OptionList):
@@ -45,6 +46,7 @@ class RecentDials(OptionList):
 
     def on_mount(self) -> None:
         self.border_title = "Recent dials"
+        self.border_subtitle = "⟳ campaign"
         mask_changed = getattr(self.app, "mask_changed", None)
         if mask_changed is not None:
             mask_changed.subscribe(self, lambda _on: self._show())
@@ -59,6 +61,7 @@ class RecentDials(OptionList):
         highlighted = self.highlighted
         mask = masker(self)
         self.clear_options()
+        # One line per dial (app.tcss: no wrap, an ellipsis where it is cut).
         self.add_options([Option(mask(describe(r))) for r in self.requests])
         if highlighted is not None and self.requests:
             self.highlighted = min(highlighted, len(self.requests) - 1)

@@ -351,7 +351,7 @@ class ReportBrowser(ReportsDeadWorkers, Widget, Generic[R]):
                 raw=self.kind.raw,
                 header=self.kind.csv_header,
                 row=self.kind.csv_row,
-                folder=Path.cwd(),
+                folder=downloads_of(self.app),
                 now=self.clock().astimezone(self.tz),
             )
         )
@@ -364,6 +364,17 @@ class ReportBrowser(ReportsDeadWorkers, Widget, Generic[R]):
         for key, value in values.items():
             self.query_one(f"#filter-{key}", Input).value = value
         self.search()
+
+
+def downloads_of(app: object) -> Path:
+    """Where the app saves exports and recordings (the profile's ``downloads``, else the user's
+    downloads directory): never silently the directory simotui was started from."""
+    folder = getattr(app, "downloads", None)
+    if isinstance(folder, Path):
+        return folder
+    from simotui import paths
+
+    return paths.downloads_dir()
 
 
 def default_window(clock: Callable[[], datetime], tz: tzinfo) -> tuple[str, str]:

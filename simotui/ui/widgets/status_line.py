@@ -35,7 +35,8 @@ class ConnectionStatus:
 def status_text(status: ConnectionStatus, tz: tzinfo) -> str:
     """The text of the line."""
     parts = [f"{STATE_SYMBOLS.get(status.state, '?')} {status.state}", f"{status.profile} @ {status.server}"]
-    if status.latency is not None:
+    # A latency is the last answer's: beside "✕ unreachable" it would claim an answer there is not.
+    if status.latency is not None and status.state not in ("unreachable", "error"):
         parts.append(f"{status.latency * 1000:.0f} ms")
     if status.last_poll is not None:
         parts.append(f"polled {display.clock_time(status.last_poll, tz)}")
