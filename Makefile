@@ -3,33 +3,43 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# The console needs only its runtime; the tests' tools are installed by the targets that use them.
+RUNTIME := $(VENV)/.runtime
+DEV := $(VENV)/.dev
 
-.PHONY: demo test sim soak lint typecheck clean
+.PHONY: demo test sim soak bench lint typecheck clean
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME)
 
-demo: $(STAMP)
+$(DEV): $(RUNTIME)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(DEV)
+
+demo: $(RUNTIME)
 	$(BIN)/simotui --demo
 
-test: $(STAMP)
+test: $(DEV)
 	$(BIN)/python -m pytest
 
-sim: $(STAMP)
+sim: $(RUNTIME)
 	$(BIN)/simotui sim
 
+# Every benchmark, each printed as a ratio to a baseline measured in the same run.
+bench: $(DEV)
+	$(BIN)/python bench/run.py
+
 # Ten minutes of dialling under every fault class, consoles killed at random (figures must be 0).
-soak: $(STAMP)
+soak: $(DEV)
 	$(BIN)/python bench/soak.py --minutes 10
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check simotui tests
 
-typecheck: $(STAMP)
+typecheck: $(DEV)
 	$(BIN)/mypy
 
 clean:
