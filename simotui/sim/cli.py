@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from simotui import __version__
+from simotui.numbers import ascii_digits
 from simotui.sim.config import ComponentSpec, SimConfig, demo_components
 from simotui.sim.delivery import STYLES, ChaosSpecError, parse_auth, parse_chaos
 from simotui.sim.faults import FaultSpecError, parse_faults
@@ -23,7 +24,7 @@ KINDS = ("exten", "trunk", "ivr", "smart")
 
 def _non_negative(value: str) -> float:
     try:
-        number = float(value)
+        number = float(ascii_digits(value.strip()))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
     if not math.isfinite(number) or number < 0:
@@ -32,11 +33,13 @@ def _non_negative(value: str) -> float:
 
 
 def _whole(value: str) -> int:
-    # ASCII digits only: int() takes '٣', str.isdigit() takes '²'; neither is what was meant.
-    body = value.strip().removeprefix("-")
+    # Digits in any script ('۸۸۰۱' is 8801), written in ASCII first; then ASCII digits only:
+    # str.isdigit() also takes '²', which int() refuses.
+    written = ascii_digits(value.strip())
+    body = written.removeprefix("-")
     if not body or not (body.isascii() and body.isdigit()):
         raise argparse.ArgumentTypeError(f"not a whole number: {value!r}")
-    return int(value)
+    return int(written)
 
 
 def _count(value: str) -> int:

@@ -110,7 +110,7 @@ def test_profile_choice_env_then_flag(profile: Path, sim: SimulatorHandle) -> No
 
 def test_usage_errors_exit_2(profile: Path) -> None:
     assert simotui("originate", "--caller", "557").returncode == 2  # argparse: --callee missing
-    result = simotui("originate", "--caller", "55 7", "--callee", "552", "--timeout", "900")
+    result = simotui("originate", "--caller", "55x7", "--callee", "552", "--timeout", "900")
     assert result.returncode == 2
     err = text(result)[1]
     assert "--caller: digits only" in err and "--timeout: must be 5–300 s" in err

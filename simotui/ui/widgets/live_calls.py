@@ -63,7 +63,11 @@ def row_label(call: Call) -> str:
     """The call column, short (``…600.702074``, ``⟳ …58605d`` for a campaign): the tail of the
     id is what tells two calls apart; the whole id is in the details and is what ``y`` copies."""
     if call.mode is CallMode.CAMPAIGN:
-        return f"{CAMPAIGN_MARK} …{call.campaign_id[-6:]}" if call.campaign_id else f"{CAMPAIGN_MARK} #{call.key}"
+        return (
+            f"{CAMPAIGN_MARK} …{call.campaign_id[-6:]}"
+            if call.campaign_id
+            else f"{CAMPAIGN_MARK} #{call.key}"
+        )
     short = display.short_call_id(call.call_id)
     return (short if len(short) <= 11 else f"…{short[-10:]}") if call.call_id else f"#{call.key}"
 
