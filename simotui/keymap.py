@@ -15,6 +15,7 @@ BINDING_IDS: dict[str, str] = {
     "app.mask": "mask phone numbers on every screen (f3)",
     "app.http-log": "the HTTP log (f4)",
     "app.history": "the journal's history (f5)",
+    "app.queues": "the queues and their agents (f6)",
     "app.help": "show or hide help (f1)",
     "app.help-question": "show or hide help (?)",
     "app.quit": "quit (ctrl+q)",
@@ -61,6 +62,10 @@ BINDING_IDS: dict[str, str] = {
     "history.search": "search the history (/)",
     "history.redial": "redial from the history (enter)",
     "http-log.back": "leave the HTTP log (escape)",
+    "queues.back": "leave the queues (escape)",
+    "queues.pause": "pause the agent under the cursor, after confirmation (p)",
+    "queues.resume": "resume the agent under the cursor, after confirmation (u)",
+    "queues.refresh": "reload the queues and agents (r)",
     "export.start": "start an export (enter)",
     "export.close": "close the export dialog (escape)",
 }

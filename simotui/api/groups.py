@@ -11,8 +11,10 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from simotui.api.dates import format_request_time
 from simotui.api.fields import RecordReader
 from simotui.api.models import (
+    AgentSession,
     Announcement,
     Campaign,
     CampaignCallInfo,
@@ -34,7 +36,7 @@ from simotui.api.models import (
 from simotui.errors import RecordParseError
 
 if TYPE_CHECKING:
-    from datetime import tzinfo
+    from datetime import datetime, tzinfo
     from pathlib import Path
 
     from simotui.api.client import Download, Progress, SimotelClient
@@ -155,6 +157,31 @@ class ReportsGroup(_Group):
             "reports/cdr/search",
             body,
             partial(parse_page, "Cdr", parse=Cdr.from_api, tz=self._tz, skip_bad=skip_bad),
+        )
+
+    async def agent_search(
+        self,
+        date_from: datetime,
+        date_to: datetime,
+        *,
+        queue: str = "",
+        exten: str = "",
+        page: Pagination | None = None,
+    ) -> Page[AgentSession]:
+        """``reports/agent/search``: agents' sessions in queues (memberships and pauses, §4.10)."""
+        body = {
+            "conditions": {"from": "", "to": "", "exten": exten, "queue": queue},
+            "date_range": {
+                "from": format_request_time(date_from, self._tz),
+                "to": format_request_time(date_to, self._tz),
+            },
+            "pagination": (page or Pagination()).to_api(),
+            "alike": "false",
+        }
+        return await self._client.parsed(
+            "reports/agent/search",
+            body,
+            partial(parse_page, "AgentSession", parse=AgentSession.from_api, tz=self._tz),
         )
 
     async def quick_search(
@@ -284,6 +311,19 @@ class PbxGroup(_Group):
         body = {"alike": _alike(alike), "conditions": {"name": name}}
         data = await self._client.call("pbx/trunks/search", body)
         return parse_list("Trunk", data, Trunk.from_api, self._tz)
+
+    async def pause_agent(self, queue: str, agent: str) -> str:
+        """``queues/pauseagent``: the agent stops getting the queue's calls. Never retried here."""
+        return await self._agent("pbx/queues/pauseagent", queue, agent)
+
+    async def resume_agent(self, queue: str, agent: str) -> str:
+        """``queues/resumeagent`` (the doc file says *resumagent*; the URL does not)."""
+        return await self._agent("pbx/queues/resumeagent", queue, agent)
+
+    async def _agent(self, service: str, queue: str, agent: str) -> str:
+        data = await self._client.call(service, {"queue": queue, "agent": agent})
+        message = data.get("message") if isinstance(data, dict) else None
+        return message if isinstance(message, str) else ""
 
     async def search_queues(
         self, name: str = "", *, number: str = "", alike: bool = True

@@ -795,7 +795,48 @@ class Queue:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class AgentSession:
+    """One session of a queue agent (``reports/agent/search``, reference §4.10).
+
+    ``inout`` is a membership (the agent was in the queue from ``start`` to ``end``); a session
+    whose type names a pause is a pause. The reference documents only ``inout``: the API spelling
+    of the UI's "Paused" type is unknown, so any type containing ``pause`` counts as one. A session
+    still going on may have no ``end``, or end "now so far" (see :mod:`simotui.agents`).
+    """
+
+    id: str
+    kind: str
+    exten: str
+    queue: str
+    start: datetime | None
+    end: datetime | None
+    duration: int | None
+    raw: Mapping[str, Any]
+
+    @property
+    def is_pause(self) -> bool:
+        """Whether this session is a pause rather than a membership."""
+        return "pause" in self.kind.lower()
+
+    @classmethod
+    def from_api(cls, data: Any, tz: tzinfo) -> AgentSession:
+        """Parse one agent search row."""
+        r = RecordReader("AgentSession", data, tz)
+        return cls(
+            id=r.object_id("_id"),
+            kind=r.string("type"),
+            exten=r.string("exten"),
+            queue=r.string("qnum"),
+            start=r.when("start"),
+            end=r.when("end"),
+            duration=r.optional_integer("duration"),
+            raw=_frozen(r.data),
+        )
+
+
 __all__ = [
+    "AgentSession",
     "Announcement",
     "Campaign",
     "CampaignCallInfo",

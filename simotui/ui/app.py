@@ -27,6 +27,7 @@ from simotui.calls.clock import PbxClock
 from simotui.calls.journal import JournalWriter
 from simotui.calls.poller import next_backoff
 from simotui.calls.tracker import CallTracker
+from simotui.agents import AgentDesk
 from simotui.directory import Directory
 from simotui.errors import ApiUnavailable, SimotuiError, fault_words
 from simotui.httplog import HttpLog
@@ -66,6 +67,7 @@ class SimotuiApp(App[None]):
         Binding("f3", "toggle_masking", "Mask", id="app.mask"),
         Binding("f4", "show_http_log", "HTTP log", show=False, id="app.http-log"),
         Binding("f5", "show_history", "History", show=False, id="app.history"),
+        Binding("f6", "show_queues", "Queues", show=False, id="app.queues"),
         Binding("f1", "toggle_help", "Help", id="app.help"),
         # Priority, or a number field would take it (and refuse it). A field that can type "?"
         # still gets it: Textual drops the bindings of keys the focused widget consumes.
@@ -138,6 +140,10 @@ class SimotuiApp(App[None]):
         self._monotonic = time.monotonic
         # Flushes the journal and ends the process if an exit after a hang-up gets stuck.
         self.exit_watchdog = ExitWatchdog(self.tracker.journal.close)
+        self.agent_desk = AgentDesk(
+            self.client.pbx.pause_agent, self.client.pbx.resume_agent, lambda: self.clock()
+        )
+        """Queue agents' pauses and resumes: each once, never retried (the queues screen sends them)."""
         self._main_loop: asyncio.AbstractEventLoop | None = None
         self._terminal_watch: TerminalWatch | None = None
 
@@ -424,6 +430,14 @@ class SimotuiApp(App[None]):
                 downloads=self.downloads,
             )
         )
+
+    def action_show_queues(self) -> None:
+        from simotui.ui.screens.queues import QueuesScreen
+
+        if not isinstance(self.screen, QueuesScreen):
+            self.push_screen(
+                QueuesScreen(self.client, self.agent_desk, self.clock, self.tz, self.new_status_line)
+            )
 
     def action_show_reports(self) -> None:
         from simotui.ui.screens.reports import ReportsScreen

@@ -87,6 +87,11 @@ CALLS: dict[str, Call] = {
     "sa-users_search": lambda c: c.pbx.search_users("101"),
     "sa-trunks_search": lambda c: c.pbx.search_trunks("trunk_name_new"),
     "sa-queues_search": lambda c: c.pbx.search_queues(number="9009"),
+    "sa-queue_pauseagent": lambda c: c.pbx.pause_agent("999", "557"),
+    "sa-queue_resumagent": lambda c: c.pbx.resume_agent("999", "557"),
+    "sa-agent_search": lambda c: c.reports.agent_search(
+        datetime(2019, 6, 15, tzinfo=UTC), datetime(2022, 6, 22, tzinfo=UTC), queue="903", exten="550"
+    ),
 }
 
 
@@ -198,3 +203,21 @@ async def test_users_add_anomalous_envelope_is_tolerated() -> None:
     async with client_answering(sample, []) as client:
         data = await client.call("pbx/users/add", sample["request"])
     assert data == {"user_id": "999"}
+
+
+async def test_agent_changes_and_sessions_read_as_documented() -> None:
+    async with client_answering(load_sample("sa-queue_pauseagent"), []) as client:
+        assert await client.pbx.pause_agent("999", "557") == "Paused successfully"
+    async with client_answering(load_sample("sa-queue_resumagent"), []) as client:
+        assert await client.pbx.resume_agent("999", "557") == "UnPaused successfully"
+    seen: list[httpx.Request] = []
+    async with client_answering(load_sample("sa-agent_search"), seen) as client:
+        page = await client.reports.agent_search(
+            datetime(2021, 6, 1, tzinfo=UTC), datetime(2021, 6, 30, tzinfo=UTC), queue="903"
+        )
+    (row,) = page.records
+    assert (row.kind, row.exten, row.queue, row.duration, row.is_pause) == ("inout", "550", "903", 18, False)
+    assert row.start is not None and row.end is not None and (row.end - row.start).total_seconds() == 18
+    body = json.loads(seen[0].content)
+    assert body["conditions"] == {"from": "", "to": "", "exten": "", "queue": "903"}
+    assert set(body["date_range"]) == {"from", "to"}

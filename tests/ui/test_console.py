@@ -344,6 +344,26 @@ async def test_recent_dial_swap_prefills_swapped_legs_and_asks(sim: SimulatorHan
         await pilot.press("n")
 
 
+async def test_a_redial_and_a_y_in_one_burst_place_no_call(sim: SimulatorHandle) -> None:
+    """``r y`` typed ahead on Recent dials: the y was read before the question was drawn. It
+    reaches the app's bindings only once the confirmation is on top, and must not answer it."""
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await dial(pilot, "562", "564")
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
+        before = len(originates(sim, "562"))
+        app.screen.query_one("#recent").focus()
+        await burst(pilot, "r", "y", "y")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen), what="confirmation")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ConfirmDialScreen)
+        assert len(originates(sim, "562")) == before and len(app.tracker.calls) == 1
+        await pilot.press("y")  # typed after it was shown: this one dials
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 2)
+        await wait_until(pilot, lambda: all(c.state is not CallState.SENDING for c in calls_of(app)))
+        assert len(originates(sim, "562")) == before + 1
+
+
 async def test_no_cdr_row_explains_itself_under_the_table(sim: SimulatorHandle) -> None:
     app = app_for(sim)
     async with app.run_test(size=SIZE) as pilot:

@@ -8,6 +8,7 @@ import pkgutil
 
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.widgets import Input
 
 import simotui.ui
 from simotui import paths
@@ -15,6 +16,7 @@ from simotui.keymap import BINDING_IDS
 from simotui.sim import SimulatorHandle
 from simotui.state import load_state
 from simotui.ui.app import make_app
+from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.widgets.recent_dials import RecentDials
 
 from .helpers import settings_for, sim_clock, wait_until
@@ -44,12 +46,12 @@ async def test_keys_from_the_config_replace_the_defaults(sim: SimulatorHandle) -
     app = make_app(
         settings_for(sim),
         clock=sim_clock(sim),
-        keys={"dashboard.recent": "f6", "app.no-such-thing": "f7", "confirm.yes": "enter"},
+        keys={"dashboard.recent": "f9", "app.no-such-thing": "f7", "confirm.yes": "enter"},
     )
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.focused is not None and app.focused.id == "caller")
-        await pilot.press("f6")
-        await wait_until(pilot, lambda: isinstance(app.focused, RecentDials), what="f6 → recent dials")
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: isinstance(app.focused, RecentDials), what="f9 → recent dials")
         app.screen.query_one("#caller").focus()
         await pilot.press("ctrl+e")  # the default is replaced, not added to
         await pilot.pause()
@@ -57,6 +59,22 @@ async def test_keys_from_the_config_replace_the_defaults(sim: SimulatorHandle) -
         # The entries that cannot be applied are named, not silently dropped.
         warnings = [n.message for n in app._notifications]
         assert any("app.no-such-thing" in m and "confirm.yes" in m for m in warnings), warnings
+
+
+async def test_a_remapped_confirmation_key_answers_and_the_default_does_not(sim: SimulatorHandle) -> None:
+    app = make_app(settings_for(sim), clock=sim_clock(sim), keys={"confirm.yes": "j"})
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.status.state == "connected")
+        app.screen.query_one("#caller", Input).value = "101"
+        app.screen.query_one("#callee", Input).value = "105"
+        app.screen.query_one("#caller", Input).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen) and app.screen.shown)
+        await pilot.press("y")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ConfirmDialScreen) and not app.tracker.calls
+        await pilot.press("j")
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 1, what="j dialled")
 
 
 async def test_the_chosen_theme_is_remembered(sim: SimulatorHandle) -> None:

@@ -65,8 +65,11 @@ class ConfirmDialScreen(ModalScreen[bool]):
         *,
         warning: str = "",
         on_abandoned: Callable[[], object] | None = None,
+        verb: str = "dial",
     ) -> None:
         super().__init__()
+        self.verb = verb
+        """What ``y`` does, in the keys line and the Enter hint (a dial, or an agent's pause)."""
         self.on_abandoned = on_abandoned
         """Called when the screen goes away unanswered (popped by navigation, the app closing)."""
         self.heading = title
@@ -86,7 +89,7 @@ class ConfirmDialScreen(ModalScreen[bool]):
                 yield Static(self.warning, id="confirm-warning", markup=False)
             with VerticalScroll(id="confirm-scroll"):
                 yield Static(mask(request_text(self.body)), id="confirm-body", markup=False)
-            yield Label(KEYS_HINT, id="confirm-keys")
+            yield Label(KEYS_HINT.replace("dial", self.verb, 1), id="confirm-keys")
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._mark_shown)
@@ -121,15 +124,34 @@ class ConfirmDialScreen(ModalScreen[bool]):
         self._shown_at = time.monotonic()
 
     def on_key(self, event: events.Key) -> None:
-        # Key events carry the monotonic time they were read from the terminal.
+        # Key events carry the monotonic time they were read from the terminal: one read before
+        # the question was drawn was typed for something else, and is dropped.
         if event.time < self._shown_at:
             event.stop()
             event.prevent_default()
+            return
+        # The answer is given here, where the key's time is known, rather than by the bindings:
+        # a key read while the screen below was still active reaches the app's bindings only
+        # after this screen is on top, and would answer a question it was never typed for.
+        # The chain, not BINDINGS: it has the user's [keys] applied.
+        mine = [bindings for node, bindings in self._binding_chain if node is self]
+        for bindings in mine:
+            for binding in bindings.key_to_bindings.get(event.key, ()):
+                if binding.action in ("answer(True)", "answer(False)"):
+                    event.stop()
+                    event.prevent_default()
+                    self._answer(binding.action == "answer(True)")
+                    return
 
     def action_explain(self) -> None:
-        self.notify("Press y to dial, n or Esc to cancel (Enter does not dial).", timeout=3)
+        verb = self.verb
+        self.notify(f"Press y to {verb}, n or Esc to cancel (Enter does not {verb}).", timeout=3)
 
     def action_answer(self, dial: bool) -> None:
+        """What the y / n bindings run when a key reaches them without passing :meth:`on_key`:
+        a key typed ahead for the screen below. Ignored (their keys answer in ``on_key``)."""
+
+    def _answer(self, dial: bool) -> None:
         if self._answered:
             return
         self._answered = True
