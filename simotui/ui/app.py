@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
+from simotui.agents import AgentDesk
 from simotui.api.client import Exchange, SimotelClient
 from simotui.api.dates import pbx_zone
 from simotui.api.models import Cdr
@@ -27,7 +28,6 @@ from simotui.calls.clock import PbxClock
 from simotui.calls.journal import JournalWriter
 from simotui.calls.poller import next_backoff
 from simotui.calls.tracker import CallTracker
-from simotui.agents import AgentDesk
 from simotui.directory import Directory
 from simotui.errors import ApiUnavailable, SimotuiError, fault_words
 from simotui.httplog import HttpLog

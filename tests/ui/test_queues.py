@@ -72,7 +72,7 @@ async def test_pause_then_resume_an_agent_each_after_a_confirmation(qsim: Simula
             await wait_until(pilot, lambda: agents(screen).get("555") == "paused", what="555 paused")
             assert screen.last_result is not None and screen.last_result.outcome is ChangeOutcome.DONE
             assert ctl.processed("pauseagent") == 1
-            paused = [q for q in ctl.queues() if q["number"] == "900"][0]
+            paused = next(q for q in ctl.queues() if q["number"] == "900")
             assert [m["agent"] for m in paused["members"] if m["paused"]] == ["555"]
 
             await pilot.press("u")
