@@ -436,6 +436,10 @@ class CallTracker:
             except ValueError as exc:
                 problems.append(f"journal entry {entry.key} cannot be resumed: {exc}")
                 continue
+            if call.cleanup == CLEANUP_PENDING:
+                # The removal was asked for and its answer never recorded (the console died
+                # meanwhile): ask again. Removing a campaign places no call, so asking twice is safe.
+                call = replace(call, cleanup="")
             self.book.add(call)
             self._sent.add(call.key)
             dial = call.dial

@@ -223,9 +223,15 @@ class SimotuiApp(App[None]):
 
     @on(CallsChanged)
     def _on_calls_changed(self, message: CallsChanged) -> None:
-        if self.dashboard is not None and self.dashboard.is_mounted:
-            self.dashboard.live.render_rows()
+        live = self.dashboard.live_or_none if self.dashboard is not None else None
+        if self.dashboard is not None and live is not None:
+            live.render_rows()
             self.dashboard.start_cleanups()
+
+    def _restart_polling(self) -> None:
+        live = self.dashboard.live_or_none if self.dashboard is not None else None
+        if live is not None:
+            live.start_polling()
 
     def _bridge_request_seen(self, seen: BridgeRequestSeen) -> None:
         """Called on the responder's thread: post_message is thread-safe, nothing else here is."""
@@ -303,7 +309,7 @@ class SimotuiApp(App[None]):
             self.set_status(
                 state="error", detail=f"{what} stopped ({reason}); restarting in {self._poller_backoff:g} s"
             )
-            self.set_timer(self._poller_backoff, self.dashboard.live.start_polling)
+            self.set_timer(self._poller_backoff, self._restart_polling)
         else:
             self.set_status(detail=f"{what} failed: {reason}")
         self.notify(f"{what} failed: {reason}", title="Internal error", severity="error", timeout=10)

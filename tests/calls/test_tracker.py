@@ -225,3 +225,37 @@ async def test_a_call_sent_but_never_journalled_as_answered_is_restored_and_foun
         reread.close()
     finally:
         await pbx.client.aclose()
+
+
+async def test_a_cleanup_asked_for_and_never_answered_is_asked_again_after_a_restart(tmp_path: Path) -> None:
+    """Killed between marking a finished campaign for removal and recording the removal: after the
+    restart the campaign is removed (not left on the PBX), and the journal row settles."""
+    pbx = frozen_pbx()
+    path = tmp_path / "journal.sqlite3"
+    first = CallTracker(pbx.client, clock=pbx.now, tz=TEHRAN, journal=JournalWriter(Journal(path), "lab"))
+    try:
+        managers = await pbx.client.autodialer.search_trunk_managers("")
+        call = first.confirm(first.propose(_campaign(managers[0].id)))
+        assert call is not None
+        await first.send(call.key)
+        await follow(pbx, first, call.key)
+        [due] = first.due_cleanups()  # marked pending, journalled; the removal never happens
+        campaign_id = due.campaign_id
+        first.journal.close()
+
+        again = CallTracker(pbx.client, clock=pbx.now, tz=TEHRAN, journal=JournalWriter(Journal(path), "lab"))
+        [restored], problems = again.restore()
+        assert not problems and restored.cleanup == ""
+        await follow(pbx, again, restored.key)  # its report read again: final again
+        [asked] = again.due_cleanups()
+        removed = await again.remove_campaign(asked.key)
+        assert removed.cleanup == "campaign removed" and removed.settled
+        assert not [
+            c for c in (await pbx.client.autodialer.search_campaigns("")).records if c.id == campaign_id
+        ]
+        again.journal.close()
+        reread = Journal(path)
+        assert reread.in_flight() == []
+        reread.close()
+    finally:
+        await pbx.client.aclose()

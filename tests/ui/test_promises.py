@@ -154,3 +154,20 @@ async def _campaign_on(fast: SimulatorHandle, bridge: BridgeLink) -> None:
             pilot, lambda: app.tracker.calls[call.key].state.is_final, within=120, what="dialled"
         )
         assert app.tracker.calls[call.key].state is CallState.ANSWERED
+
+
+async def test_calls_changing_while_the_dashboard_is_taken_down_crash_nothing(sim: SimulatorHandle) -> None:
+    """While the app leaves, its screens lose their widgets before the last messages arrive: a
+    call changing then (the soak saw one) must not raise in the app's handlers."""
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.status.state == "connected")
+        await dial(pilot, "557", "553")
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
+        dashboard = app.dashboard
+        assert dashboard is not None
+        await dashboard.live.remove()
+        (call,) = calls_of(app)
+        app._calls_changed({call.key})  # as the tracker reports a change
+        await pilot.pause(0.2)
+        assert app.is_running and app.return_code is None

@@ -93,6 +93,13 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
         """The live panel."""
         return self.query_one(LiveCallsPanel)
 
+    @property
+    def live_or_none(self) -> LiveCallsPanel | None:
+        """The live panel, or None while the screen is not composed yet or being taken down
+        (messages still arrive while the app leaves)."""
+        found = self.query(LiveCallsPanel)
+        return found.first() if found else None
+
     # -- directory ----------------------------------------------------------------------------
 
     @work(exclusive=True, group="directory", exit_on_error=False, description="Load the PBX directory")
