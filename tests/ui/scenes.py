@@ -242,6 +242,19 @@ async def history(pilot: Pilot[None], scene: Scene) -> None:
     await settle(pilot, scene)
 
 
+async def queues(pilot: Pilot[None], scene: Scene) -> None:
+    """The queues and their agents, one of them paused."""
+    from simotui.ui.screens.queues import QueuesScreen
+
+    await scene.app.client.pbx.pause_agent("900", "557")
+    await pilot.press("f6")
+    await wait_for(pilot, lambda: isinstance(scene.app.screen, QueuesScreen))
+    screen = scene.app.screen
+    assert isinstance(screen, QueuesScreen)
+    await wait_for(pilot, lambda: screen.queue_number == "900" and len(screen.agents) == 3)
+    await settle(pilot, scene)
+
+
 async def help_panel(pilot: Pilot[None], scene: Scene) -> None:
     """Help over the live panel: the keys of the focused widget and the legend of state colours."""
     await live_panel_mixed_states(pilot, scene)
@@ -265,6 +278,7 @@ SCENES: dict[str, Callable[[Pilot[None], Scene], Awaitable[None]]] = {
     "direct_and_campaign": direct_and_campaign_calls,
     "report_browser": report_browser,
     "cdr_detail": cdr_detail,
+    "queues": queues,
 }
 
 NARROW = (80, 24)

@@ -19,7 +19,6 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
-from simotui import display
 from simotui.agents import AgentChange, AgentDesk, ChangeOutcome, ChangeResult, QueueAgent, agents_of
 from simotui.api.client import SimotelClient
 from simotui.api.models import AgentSession, Pagination, Queue, User
@@ -80,7 +79,7 @@ class QueuesScreen(ReportsDeadWorkers, Screen[None]):
         yield Label("Queues and agents   p: pause   u: resume   r: refresh", classes="screen-title")
         with Horizontal(id="queues-panes"):
             queues: DataTable[str] = DataTable(cursor_type="row", id="queues-table")
-            queues.add_columns("Queue", "Name", "Strategy", "Agents")
+            queues.add_columns("Queue", "Name", "Agents", "Strategy")
             yield queues
             with Vertical(id="agents-pane"):
                 yield Label("", id="agents-title", markup=False)
@@ -115,7 +114,7 @@ class QueuesScreen(ReportsDeadWorkers, Screen[None]):
         table.clear()
         for queue in self.queues:
             members = sum(1 for user in self.users if queue.number in user.queues)
-            table.add_row(queue.number, queue.name, queue.strategy, str(members), key=queue.number)
+            table.add_row(queue.number, queue.name, str(members), queue.strategy, key=queue.number)
         if not self.queues:
             title.update("this PBX has no queues")
             return
@@ -160,7 +159,9 @@ class QueuesScreen(ReportsDeadWorkers, Screen[None]):
         cursor = table.cursor_row
         table.clear()
         for agent in self.agents:
-            since = display.gregorian(agent.paused_since, self.tz) if agent.paused_since else ""
+            since = (
+                agent.paused_since.astimezone(self.tz).strftime("%m-%d %H:%M") if agent.paused_since else ""
+            )
             table.add_row(agent.agent, agent.name, agent.state, since, key=agent.agent)
         if self.agents:
             table.move_cursor(row=min(cursor, len(self.agents) - 1))

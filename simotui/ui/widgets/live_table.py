@@ -278,7 +278,9 @@ class LiveTable(ScrollView, can_focus=True):
         self.post_message(self.RowHighlighted(self, self.cursor_key))
 
     def _scroll_cursor_into_view(self) -> None:
-        body = max(self.size.height - 1, 1)
+        # The lines rows are drawn on: without the header, and without the horizontal scrollbar
+        # that a narrow terminal adds (``size`` counts it: the newest row was hidden under it).
+        body = max(self.scrollable_content_region.height - 1, 1)
         top = self.scroll_offset.y
         if self.cursor_row < top:
             self.scroll_to(y=self.cursor_row, animate=False)
@@ -318,10 +320,10 @@ class LiveTable(ScrollView, can_focus=True):
         self._step(1)
 
     def action_page_up(self) -> None:
-        self._step(-max(self.size.height - 2, 1))
+        self._step(-max(self.scrollable_content_region.height - 2, 1))
 
     def action_page_down(self) -> None:
-        self._step(max(self.size.height - 2, 1))
+        self._step(max(self.scrollable_content_region.height - 2, 1))
 
     def action_cursor_home(self) -> None:
         self._step(-len(self._order))
