@@ -15,7 +15,7 @@ BINDING_IDS: dict[str, str] = {
     "app.mask": "mask phone numbers on every screen (f3)",
     "app.http-log": "the HTTP log (f4)",
     "app.history": "the journal's history (f5)",
-    "app.queues": "the queues and their agents (f6)",
+    "app.queues": "the queues and their agents (f7)",
     "app.help": "show or hide help (f1)",
     "app.help-question": "show or hide help (?)",
     "app.quit": "quit (ctrl+q)",

@@ -67,7 +67,7 @@ class SimotuiApp(App[None]):
         Binding("f3", "toggle_masking", "Mask", id="app.mask"),
         Binding("f4", "show_http_log", "HTTP log", show=False, id="app.http-log"),
         Binding("f5", "show_history", "History", show=False, id="app.history"),
-        Binding("f6", "show_queues", "Queues", show=False, id="app.queues"),
+        Binding("f7", "show_queues", "Queues", show=False, id="app.queues"),
         Binding("f1", "toggle_help", "Help", id="app.help"),
         # Priority, or a number field would take it (and refuse it). A field that can type "?"
         # still gets it: Textual drops the bindings of keys the focused widget consumes.

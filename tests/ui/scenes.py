@@ -247,7 +247,7 @@ async def queues(pilot: Pilot[None], scene: Scene) -> None:
     from simotui.ui.screens.queues import QueuesScreen
 
     await scene.app.client.pbx.pause_agent("900", "557")
-    await pilot.press("f6")
+    await pilot.press("f7")
     await wait_for(pilot, lambda: isinstance(scene.app.screen, QueuesScreen))
     screen = scene.app.screen
     assert isinstance(screen, QueuesScreen)

@@ -39,7 +39,7 @@ def agents(screen: QueuesScreen) -> dict[str, str]:
 async def open_sales(pilot, app) -> QueuesScreen:  # type: ignore[no-untyped-def]
     """The queues screen, queue 900 (Sales: agents 555, 557, 570) chosen, the agents table focused."""
     await wait_until(pilot, lambda: app.status.state == "connected")
-    await pilot.press("f6")
+    await pilot.press("f7")
     await wait_until(pilot, lambda: isinstance(app.screen, QueuesScreen))
     screen = app.screen
     assert isinstance(screen, QueuesScreen)
