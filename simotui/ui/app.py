@@ -501,6 +501,7 @@ class SimotuiApp(App[None]):
         yield SystemCommand("Help", "Show the keys of the current view", self.action_toggle_help)
         yield SystemCommand("Check connection", "Ping the server again", self._check_connection)
         yield SystemCommand("History", "Every dial in the journal: search, redial", self.action_show_history)
+        yield SystemCommand("Queues", "The queues and their agents: pause, resume", self.action_show_queues)
         for name in self.profiles:
             if name != self.settings.profile:
                 yield SystemCommand(
