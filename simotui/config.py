@@ -216,6 +216,8 @@ class Profile:
     """The PBX's country code: ``+CC…``/``00CC…`` is dialled as ``0…``; empty rewrites nothing."""
     downloads: Path | None = None
     """Where exports and recordings go; None: the user's downloads directory, ``simotui``."""
+    readonly: bool = False
+    """Look, never touch: no dial, campaign or removal is offered or sent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -512,6 +514,7 @@ class _Reader:
             hooks=self.hooks(data, prefix, name),
             country_code=country_code,
             downloads=downloads,
+            readonly=self.boolean(data, prefix, "readonly", False),
         )
 
     def dial(self, profile: Mapping[str, Any], profile_prefix: str) -> DialDefaults:
@@ -606,6 +609,7 @@ _PROFILE_KEYS = frozenset(
         "hooks",
         "country_code",
         "downloads",
+        "readonly",
     }
 )
 _CAMPAIGN_KEYS = frozenset(
@@ -774,6 +778,7 @@ def resolve_settings(
         hooks=_hooks(profile, env) if with_hooks else HooksSettings(),
         country_code=profile.country_code,
         downloads=profile.downloads,
+        read_only=profile.readonly,
     )
 
 
@@ -878,6 +883,7 @@ api_key = "simotui-demo-key"
 # request_timeout = 10              # seconds per request
 # country_code = "98"               # +98… and 0098… are dialled as 0…; "" rewrites nothing
 # downloads = "~/simotel-exports"   # exports and recordings (default: ~/Downloads/simotui)
+# readonly = true                   # look, never touch: no dial, campaign or removal is sent
 #
 # [profiles.prod.dial]              # dial form defaults
 # context = "main_routing"

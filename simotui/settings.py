@@ -110,3 +110,5 @@ class Settings:
     rewrites nothing."""
     downloads: Path | None = None
     """Where exports and recordings are saved; None is :func:`simotui.paths.downloads_dir`."""
+    read_only: bool = False
+    """The profile's ``readonly``: nothing that changes the PBX is offered or sent."""

@@ -39,11 +39,12 @@ from simotui.calls.dials import CallMode, CampaignDial, Dial, campaign_name
 from simotui.calls.journal import JournalError, JournalWriter, call_from_entry
 from simotui.calls.model import CLEANUP_FAILED, CLEANUP_PENDING, Call, Placement
 from simotui.calls.polling import PollResult, fetch_cycle, plan_cycle
-from simotui.errors import NOT_SENT_CODES, SimotuiError, may_have_been_processed
+from simotui.errors import NOT_SENT_CODES, ReadOnlyRefused, SimotuiError, may_have_been_processed
 
 ORIGINATE_SERVICE = "call/originate/act"
 CAMPAIGN_SERVICE = "autodialer/campaigns/add"
 CLEANUP_KEPT = "campaign kept (removal off)"
+CLEANUP_READ_ONLY = "campaign kept (read-only profile)"
 # CDRs matched to calls between two turns of the event loop.
 APPLY_CHUNK = 500
 # A window of more CDRs than this is read with the garbage collector held off (see poll).
@@ -162,12 +163,20 @@ class CallTracker:
         """The proposal waiting for the user's answer, if any."""
         return self._open
 
+    @property
+    def read_only(self) -> bool:
+        """A read-only profile: nothing is proposed, sent or removed (the client refuses it too)."""
+        return bool(getattr(self.client, "read_only", False))
+
     def propose(self, dial: Dial) -> Proposal:
         """The exact request a dial would send, for the user to confirm.
 
         Raises:
+            ReadOnlyRefused: the profile is read-only.
             DialBlocked: a confirmation is already open, or the same dial is being sent.
         """
+        if self.read_only:
+            raise ReadOnlyRefused("this profile is read-only: dialling is off")
         if self._open is not None:
             raise DialBlocked("a confirmation is already open: answer it first")
         sending = [c for c in self.book if c.dial == dial and c.placement is Placement.SENDING]
@@ -385,7 +394,9 @@ class CallTracker:
         for call in list(self.book):
             if not call.ready_for_cleanup or call.cleanup:
                 continue
-            if self.remove_finished_campaigns:
+            if self.read_only:
+                marked = replace(call, cleanup=CLEANUP_READ_ONLY)
+            elif self.remove_finished_campaigns:
                 marked = replace(call, cleanup=CLEANUP_PENDING)
                 due.append(marked)
             else:
@@ -400,6 +411,7 @@ class CallTracker:
         call = self.book.get(key)
         if (
             call is None
+            or self.read_only
             or call.mode is not CallMode.CAMPAIGN
             or not call.campaign_id
             or not call.state.is_final

@@ -114,6 +114,8 @@ class SimotuiApp(App[None]):
         self.downloads = settings.downloads or paths.downloads_dir()
         """Where exports and recordings are saved (created when first used)."""
         self.client = client
+        # Read-only is enforced where every request passes (the client), whatever the UI offers.
+        client.read_only = client.read_only or settings.read_only
         # Pages of hundreds of CDRs are read on a worker thread, not on the loop that takes keys.
         client.offload = True
         self.bridge = bridge or BridgeLink()
@@ -129,7 +131,9 @@ class SimotuiApp(App[None]):
             on_change=self._calls_changed,
         )
         self.directory = Directory()
-        self.status = ConnectionStatus(server=client.base_url, profile=settings.profile)
+        self.status = ConnectionStatus(
+            server=client.base_url, profile=settings.profile, read_only=client.read_only
+        )
         self.status_changed: Signal[ConnectionStatus] = Signal(self, "status-changed")
         self.dashboard: DashboardScreen | None = None
         self._poller_backoff = 0.0
@@ -140,6 +144,11 @@ class SimotuiApp(App[None]):
         self.exit_watchdog = ExitWatchdog(self.tracker.journal.close)
         self._main_loop: asyncio.AbstractEventLoop | None = None
         self._terminal_watch: TerminalWatch | None = None
+
+    @property
+    def read_only(self) -> bool:
+        """A read-only profile: nothing that changes the PBX is offered (nor sent: the client refuses)."""
+        return self.client.read_only
 
     @property
     def clock(self) -> Clock:

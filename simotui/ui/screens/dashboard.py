@@ -23,7 +23,7 @@ from simotui.calls.states import CallState
 from simotui.calls.tracker import CallTracker, DialBlocked, Proposal
 from simotui.dialing import campaign_default_values, campaign_values, default_values, form_values
 from simotui.directory import Directory
-from simotui.errors import SimotuiError
+from simotui.errors import ReadOnlyRefused, SimotuiError
 from simotui.settings import Settings
 from simotui.ui.masking import masker
 from simotui.ui.messages import DialPrefilled, DialSettled
@@ -127,7 +127,7 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
         """Ask before sending: the tracker's proposal on screen; its answer sends at most once."""
         try:
             proposal = self.tracker.propose(dial)
-        except DialBlocked as blocked:
+        except (DialBlocked, ReadOnlyRefused) as blocked:
             self.notify(blocked.message, title=blocked.title, severity="warning", timeout=4)
             return
         warnings = [proposal.warning] if proposal.warning else []

@@ -80,6 +80,10 @@ class CdrDetailScreen(ReportsDeadWorkers, Screen[None]):
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from simotui.ui.access import allowed
+
+        if not allowed(self, action):
+            return False
         if action == "go_live":
             return self.tracked
         if action == "save_recording":

@@ -94,6 +94,11 @@ class HistoryScreen(ReportsDeadWorkers, Screen[None]):
         self._load(event.value)
         self.query_one(DataTable).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from simotui.ui.access import allowed
+
+        return allowed(self, action)
+
     def action_focus_search(self) -> None:
         self.query_one("#history-search", Input).focus()
 

@@ -63,7 +63,11 @@ def row_label(call: Call) -> str:
     """The call column, short (``…600.702074``, ``⟳ …58605d`` for a campaign): the tail of the
     id is what tells two calls apart; the whole id is in the details and is what ``y`` copies."""
     if call.mode is CallMode.CAMPAIGN:
-        return f"{CAMPAIGN_MARK} …{call.campaign_id[-6:]}" if call.campaign_id else f"{CAMPAIGN_MARK} #{call.key}"
+        return (
+            f"{CAMPAIGN_MARK} …{call.campaign_id[-6:]}"
+            if call.campaign_id
+            else f"{CAMPAIGN_MARK} #{call.key}"
+        )
     short = display.short_call_id(call.call_id)
     return (short if len(short) <= 11 else f"…{short[-10:]}") if call.call_id else f"#{call.key}"
 
@@ -293,6 +297,11 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
         """The call under the cursor."""
         key = self.query_one("#live-table", LiveTable).cursor_key
         return self.tracker.calls.get(key) if key is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from simotui.ui.access import allowed
+
+        return allowed(self, action)
 
     def action_open_call(self) -> None:
         call = self.selected_call()
