@@ -44,6 +44,10 @@ SUBCOMMANDS = {
     "cdr": ("simotui.commands.cdr", "search CDRs"),
     "campaign-report": ("simotui.commands.campaign_report", "autodialer report rows, all pages"),
     "recording": ("simotui.commands.recording", "download a call recording by cuid or file name"),
+    "history": (
+        "simotui.commands.history",
+        "the journal's dials and cancelled confirmations, newest first, with who did each",
+    ),
     "config": ("simotui.commands.config_cmd", "write an example config file, or check the config file"),
     "locate": ("simotui.commands.locate", "print where simotui keeps its config, journal or log"),
 }

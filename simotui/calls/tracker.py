@@ -218,6 +218,8 @@ class CallTracker:
         proposal.state = ProposalState.CANCELLED
         if self._open is proposal:
             self._open = None
+        # Who said no, to what, is part of "who did what".
+        self.journal.record_cancelled(proposal.key, proposal.dial, proposal.body, self.clock())
         return True
 
     def confirm(self, proposal: Proposal) -> Call | None:
