@@ -218,6 +218,8 @@ class Profile:
     """Where exports and recordings go; None: the user's downloads directory, ``simotui``."""
     readonly: bool = False
     """Look, never touch: no dial, campaign or removal is offered or sent."""
+    archive_after: float | None = None
+    """Seconds after its end a settled call leaves the live panel; None (``0``) keeps it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -515,6 +517,7 @@ class _Reader:
             country_code=country_code,
             downloads=downloads,
             readonly=self.boolean(data, prefix, "readonly", False),
+            archive_after=self.number(data, prefix, "archive_after", 0.0, 0.0) or None,
         )
 
     def dial(self, profile: Mapping[str, Any], profile_prefix: str) -> DialDefaults:
@@ -610,6 +613,7 @@ _PROFILE_KEYS = frozenset(
         "country_code",
         "downloads",
         "readonly",
+        "archive_after",
     }
 )
 _CAMPAIGN_KEYS = frozenset(
@@ -779,6 +783,7 @@ def resolve_settings(
         country_code=profile.country_code,
         downloads=profile.downloads,
         read_only=profile.readonly,
+        archive_after=profile.archive_after,
     )
 
 
@@ -884,6 +889,7 @@ api_key = "simotui-demo-key"
 # country_code = "98"               # +98… and 0098… are dialled as 0…; "" rewrites nothing
 # downloads = "~/simotel-exports"   # exports and recordings (default: ~/Downloads/simotui)
 # readonly = true                   # look, never touch: no dial, campaign or removal is sent
+# archive_after = 600               # settled calls leave the live panel 10 min after they end
 #
 # [profiles.prod.dial]              # dial form defaults
 # context = "main_routing"

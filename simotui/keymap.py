@@ -29,7 +29,18 @@ BINDING_IDS: dict[str, str] = {
     "confirm.enter": "explain the confirmation's keys (enter)",
     "live.details": "a live call's details (enter)",
     "live.pause": "pause polling (p)",
-    "live.refresh": "poll now (space)",
+    "live.refresh": "poll now (r)",
+    "live.filter": "filter the live calls as you type (/)",
+    "live.clear-filter": "clear the filter, then the marks (escape)",
+    "live.mark": "mark or unmark a live call (space)",
+    "live.mark-all": "mark every call shown, or unmark them (*)",
+    "live.sort": "sort the live calls by the next column (s)",
+    "live.sort-reverse": "reverse the live calls' sort (S)",
+    "live.columns": "choose the live panel's columns (c)",
+    "live.redial-marked": "redial the marked calls, one confirmation (R)",
+    "live.export-csv": "export the marked calls as CSV (e)",
+    "live.export-json": "export the marked calls as JSON (E)",
+    "live.remove": "remove settled calls from the panel (d, delete)",
     "live.faster": "poll faster (+)",
     "live.slower": "poll slower (-)",
     "live.remove-campaign": "remove a finished campaign again (x)",
@@ -63,6 +74,8 @@ BINDING_IDS: dict[str, str] = {
     "http-log.back": "leave the HTTP log (escape)",
     "export.start": "start an export (enter)",
     "export.close": "close the export dialog (escape)",
+    "columns.keep": "keep the live panel's columns chosen (enter)",
+    "columns.cancel": "leave the live panel's columns as they were (escape)",
 }
 """Every binding id of the console, with what it does and its default keys."""
 

@@ -138,7 +138,7 @@ async def live_panel_mixed_states(pilot: Pilot[None], scene: Scene) -> None:
     scene.pbx.advance(200)
     await dial(pilot, scene, "554", "555")
     scene.app.screen.query_one("#live-table", LiveTable).focus()
-    await pilot.press("space")
+    await pilot.press("r")
     await wait_for(pilot, lambda: sum(c.state.is_final for c in scene.app.tracker.calls.values()) == 4)
     await settle(pilot, scene)
 
@@ -173,7 +173,7 @@ async def direct_and_campaign_calls(pilot: Pilot[None], scene: Scene) -> None:
     pbx.advance(300)
     await campaign_dial(pilot, scene, "558", "560")
     scene.app.screen.query_one("#live-table", LiveTable).focus()
-    await pilot.press("space")
+    await pilot.press("r")
     await wait_for(pilot, lambda: sum(c.state.is_final for c in scene.app.tracker.calls.values()) == 4)
     await wait_for(pilot, lambda: all(c.cleanup != CLEANUP_PENDING for c in scene.app.tracker.calls.values()))
     await settle(pilot, scene)

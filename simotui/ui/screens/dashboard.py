@@ -20,7 +20,7 @@ from simotui.api.client import SimotelClient
 from simotui.calls.dials import CallMode, CampaignDial, Dial
 from simotui.calls.model import CLEANUP_FAILED, Call
 from simotui.calls.states import CallState
-from simotui.calls.tracker import CallTracker, DialBlocked, Proposal
+from simotui.calls.tracker import CallTracker, DialBlocked, Proposal, ProposalBatch
 from simotui.dialing import campaign_default_values, campaign_values, default_values, form_values
 from simotui.directory import Directory
 from simotui.errors import ReadOnlyRefused, SimotuiError
@@ -75,7 +75,13 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
         with Horizontal(id="top"):
             yield DialForm(self.directory, values, country_code=self.settings.country_code, id="dial-form")
             yield RecentDials(id="recent")
-        yield LiveCallsPanel(self.tracker, interval=self.settings.poll_interval, tz=self.tz, id="live")
+        yield LiveCallsPanel(
+            self.tracker,
+            interval=self.settings.poll_interval,
+            tz=self.tz,
+            id="live",
+            archive_after=self.settings.archive_after,
+        )
         yield self.status_line()
         yield Footer()
 
@@ -255,6 +261,45 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
         from simotui.ui.screens.details import CallDetailScreen
 
         self.app.push_screen(CallDetailScreen(event.call, self.tz, self.tracker.clock(), self.status_line))
+
+    @on(LiveCallsPanel.RedialMarked)
+    def _on_redial_marked(self, event: LiveCallsPanel.RedialMarked) -> None:
+        event.stop()
+        self.confirm_batch([call.dial for call in event.calls])
+
+    def confirm_batch(self, dials: list[Dial]) -> None:
+        """One confirmation listing every request; its ``y`` places one call per dial, once each."""
+        try:
+            batch = self.tracker.propose_batch(dials)
+        except (DialBlocked, ReadOnlyRefused) as blocked:
+            self.notify(blocked.message, title=blocked.title, severity="warning", timeout=4)
+            return
+        warnings = [p.warning for p in batch.proposals if p.warning]
+        if any(isinstance(p.dial, CampaignDial) for p in batch.proposals) and not self.responder_running():
+            warnings.append(NO_RESPONDER)
+        count = len(batch.proposals)
+        services = sorted({p.service for p in batch.proposals})
+        body = {f"#{i} {p.dial.caller} → {p.dial.callee}": p.body for i, p in enumerate(batch.proposals, 1)}
+        screen = ConfirmDialScreen(
+            f"Redial {count} call{'s' if count != 1 else ''}? (one call each)",
+            " + ".join(services) + (f" ×{count}" if count > 1 else ""),
+            body,
+            warning="\n".join(dict.fromkeys(warnings)),
+            on_abandoned=lambda: self.tracker.cancel_batch(batch),
+        )
+        self.app.push_screen(screen, lambda yes: self._batch_answered(batch, bool(yes)))
+
+    def _batch_answered(self, batch: ProposalBatch, yes: bool) -> None:
+        if not yes:
+            self.tracker.cancel_batch(batch)
+            self.notify("Not dialled", timeout=2)
+            return
+        calls = self.tracker.confirm_batch(batch)
+        self.live.redialled()
+        for call in calls:
+            self.live.track(call.key)
+            self._send(call.key)
+        self.notify(f"Dialling {len(calls)} call(s)…", timeout=2)
 
     @on(LiveCallsPanel.RemoveRequested)
     def _on_remove_requested(self, event: LiveCallsPanel.RemoveRequested) -> None:
