@@ -74,6 +74,9 @@ BINDING_IDS: dict[str, str] = {
     "http-log.back": "leave the HTTP log (escape)",
     "export.start": "start an export (enter)",
     "export.close": "close the export dialog (escape)",
+    "app.stats": "the stats view (f6)",
+    "stats.back": "leave the stats (escape)",
+    "stats.reload": "read today's CDRs again (r)",
     "columns.keep": "keep the live panel's columns chosen (enter)",
     "columns.cancel": "leave the live panel's columns as they were (escape)",
 }

@@ -66,6 +66,7 @@ class SimotuiApp(App[None]):
         Binding("f3", "toggle_masking", "Mask", id="app.mask"),
         Binding("f4", "show_http_log", "HTTP log", show=False, id="app.http-log"),
         Binding("f5", "show_history", "History", show=False, id="app.history"),
+        Binding("f6", "show_stats", "Stats", show=False, id="app.stats"),
         Binding("f1", "toggle_help", "Help", id="app.help"),
         # Priority, or a number field would take it (and refuse it). A field that can type "?"
         # still gets it: Textual drops the bindings of keys the focused widget consumes.
@@ -355,6 +356,20 @@ class SimotuiApp(App[None]):
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen(self.tracker.journal, self.tz, self.new_status_line))
 
+    def action_show_stats(self) -> None:
+        from simotui.ui.screens.stats import StatsScreen
+
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(
+                StatsScreen(
+                    self.client,
+                    self.tracker,
+                    self.tz,
+                    self.new_status_line,
+                    page_size=self.settings.page_size,
+                )
+            )
+
     def _exchange_seen(self, exchange: Exchange) -> None:
         self.http_log.record(exchange)
         self.tracker.observe(exchange)
@@ -490,6 +505,9 @@ class SimotuiApp(App[None]):
         yield SystemCommand("Help", "Show the keys of the current view", self.action_toggle_help)
         yield SystemCommand("Check connection", "Ping the server again", self._check_connection)
         yield SystemCommand("History", "Every dial in the journal: search, redial", self.action_show_history)
+        yield SystemCommand(
+            "Stats", "This session's calls and today's CDRs in figures", self.action_show_stats
+        )
         for name in self.profiles:
             if name != self.settings.profile:
                 yield SystemCommand(

@@ -31,6 +31,7 @@ from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.widgets.dial_form import DialForm
 from simotui.ui.widgets.live_calls import LiveCallsPanel, call_label
 from simotui.ui.widgets.recent_dials import RecentDials
+from simotui.ui.widgets.stats_strip import StatsStrip
 from simotui.ui.widgets.status_line import StatusLine
 from simotui.ui.workers import ReportsDeadWorkers
 
@@ -82,6 +83,7 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
             id="live",
             archive_after=self.settings.archive_after,
         )
+        yield StatsStrip(self.tracker, self.tz, id="stats-strip")
         yield self.status_line()
         yield Footer()
 
