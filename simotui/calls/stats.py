@@ -216,13 +216,15 @@ def percent(rate: float | None) -> str:
 
 
 def strip_text(stats: SessionStats, seconds: Callable[[float | None], str] = seconds_text) -> str:
-    """The dashboard's one line: ``placed 12 (today 9) · answered 75% · talk 1:02 · wait 0:08``."""
+    """The dashboard's one line, short enough for 80 columns:
+    ``placed 12 (today 9) · answered 75% · talk 1:02 · wait 0:08 · 2 going``."""
     placed = stats.placed
+    today = f" (today {stats.placed_today})" if stats.placed_today != placed.total else ""
     parts = [
-        f"placed {placed.total} (today {stats.placed_today})",
-        f"answered {placed.answered} ({percent(placed.answer_rate)})",
-        f"avg talk {seconds(placed.average_talk)}",
-        f"avg wait {seconds(placed.average_wait)}",
+        f"placed {placed.total}{today}",
+        f"answered {percent(placed.answer_rate)}",
+        f"talk {seconds(placed.average_talk)}",
+        f"wait {seconds(placed.average_wait)}",
     ]
     if stats.going:
         parts.append(f"{stats.going} going")

@@ -230,6 +230,7 @@ class SimotuiApp(App[None]):
         if self.dashboard is not None and self.dashboard.is_mounted:
             self.dashboard.live.render_rows()
             self.dashboard.start_cleanups()
+            self.dashboard.show_figures()
 
     def _bridge_request_seen(self, seen: BridgeRequestSeen) -> None:
         """Called on the responder's thread: post_message is thread-safe, nothing else here is."""

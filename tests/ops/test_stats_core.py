@@ -41,4 +41,4 @@ async def test_day_stats_equal_the_servers_records(client: SimotelClient, sim: S
 def test_empty_figures_say_dash() -> None:
     stats = session_stats([], datetime(2026, 1, 1, tzinfo=UTC))
     assert percent(stats.placed.answer_rate) == "—"
-    assert strip_text(stats) == "placed 0 (today 0) · answered 0 (—) · avg talk — · avg wait —"
+    assert strip_text(stats) == "placed 0 · answered — · talk — · wait —"

@@ -259,12 +259,36 @@ async def export_dialog(pilot: Pilot[None], scene: Scene) -> None:
     await settle(pilot, scene)
 
 
+async def stats_view(pilot: Pilot[None], scene: Scene) -> None:
+    """The stats view after the mixed calls: the session's figures and today's CDRs read."""
+    await live_panel_mixed_states(pilot, scene)
+    await pilot.press("f6")
+    await wait_for(pilot, lambda: type(scene.app.screen).__name__ == "StatsScreen")
+    screen = scene.app.screen
+    await wait_for(pilot, lambda: getattr(screen, "day", None) is not None)
+    await settle(pilot, scene)
+
+
+async def live_filtered_marked(pilot: Pilot[None], scene: Scene) -> None:
+    """The live panel filtered by a caller, sorted by state, two rows marked."""
+    await live_panel_mixed_states(pilot, scene)
+    table = scene.app.screen.query_one("#live-table", LiveTable)
+    table.focus()
+    await pilot.press("slash", "5", "5", "7", "enter")
+    await pilot.press("s", "s", "s")  # Call, then Caller → Callee, then State
+    table.cursor_row = 0
+    await pilot.press("space", "space")
+    await settle(pilot, scene)
+
+
 SCENES: dict[str, Callable[[Pilot[None], Scene], Awaitable[None]]] = {
     "dial_form_errors": dial_form_with_errors,
     "live_panel": live_panel_mixed_states,
     "direct_and_campaign": direct_and_campaign_calls,
     "report_browser": report_browser,
     "cdr_detail": cdr_detail,
+    "stats": stats_view,
+    "live_filtered_marked": live_filtered_marked,
 }
 
 NARROW = (80, 24)

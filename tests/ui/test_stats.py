@@ -70,7 +70,7 @@ async def test_stats_equal_a_recomputation_from_the_servers_records(sim: Simulat
         await advance_until(pilot, sim, lambda: all(c.state.is_final for c in app.tracker.calls.values()))
         strip = app.screen.query_one(StatsStrip)
         strip.recompute()
-        assert str(strip.render()).startswith("placed 2 (today 2)")
+        assert str(strip.render()).startswith("placed 2 · answered ")
         before = len(sim.requests)
         await pilot.press("f6")
         await wait_until(pilot, lambda: isinstance(app.screen, StatsScreen))

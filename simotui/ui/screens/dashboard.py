@@ -202,6 +202,10 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
         if message.outcome.journal_warning:
             self.notify(message.outcome.journal_warning, title="Journal", severity="warning", timeout=10)
 
+    def show_figures(self) -> None:
+        """The strip's figures, now (a call changed)."""
+        self.query_one(StatsStrip).recompute()
+
     # -- campaign cleanup -----------------------------------------------------------------------
 
     def start_cleanups(self) -> None:

@@ -41,7 +41,7 @@ OLDEST_FIRST = {"starttime": 1}
 def figures_line(name: str, figures: Figures) -> str:
     """``Center  12 calls · 9 answered (75%) · talk 1:02 · wait 0:08``."""
     return (
-        f"{name}  {figures.total} calls · {figures.answered} answered ({percent(figures.answer_rate)}) · "
+        f"{name}  {figures.total} call{'s' if figures.total != 1 else ''} · {figures.answered} answered ({percent(figures.answer_rate)}) · "
         f"talk {seconds_text(figures.average_talk)} · wait {seconds_text(figures.average_wait)}"
     )
 

@@ -14,7 +14,7 @@ EVERY = 2.0
 
 
 class StatsStrip(Static):
-    """``placed 12 (today 9) · answered 9 (75%) · avg talk 1:02 · avg wait 0:08``."""
+    """``placed 12 · answered 75% · talk 1:02 · wait 0:08 · 2 going · f6 stats``."""
 
     def __init__(self, tracker: CallTracker, tz: tzinfo, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
@@ -30,7 +30,7 @@ class StatsStrip(Static):
         """Figures from the tracker's calls now (drawn again only when they changed)."""
         now = self.tracker.clock()
         midnight = now.astimezone(self.tz).replace(hour=0, minute=0, second=0, microsecond=0)
-        text = strip_text(session_stats(self.tracker.calls.values(), midnight)) + "   f6: stats"
+        text = strip_text(session_stats(self.tracker.calls.values(), midnight)) + " · f6 stats"
         if text != self._text:
             self._text = text
             self.update(text)
