@@ -31,6 +31,7 @@ BINDING_IDS: dict[str, str] = {
     "live.pause": "pause polling (p)",
     "live.refresh": "poll now (r)",
     "live.filter": "filter the live calls as you type (/)",
+    "live.filter-done": "keep the filter and go back to the live calls (enter, in the filter)",
     "live.clear-filter": "clear the filter, then the marks (escape)",
     "live.mark": "mark or unmark a live call (space)",
     "live.mark-all": "mark every call shown, or unmark them (*)",

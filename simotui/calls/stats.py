@@ -152,7 +152,8 @@ class SessionStats:
     """The calls this console tracks, in figures."""
 
     placed: Figures = Figures()
-    """Calls Simotel is known or may be known to have placed (refused and not sent left out)."""
+    """Calls Simotel placed (or may have) that have ended: the answer rate is of these (refused
+    and not-sent requests are left out, calls still going are counted in :attr:`going`)."""
     placed_today: int = 0
     first_party: Mapping[str, int] = field(default_factory=dict)
     """How calls ended at the first party (campaign calls never reached), by state."""
@@ -161,6 +162,11 @@ class SessionStats:
     per_trunk: Mapping[str, Figures] = field(default_factory=dict)
     per_campaign: Mapping[str, Figures] = field(default_factory=dict)
     going: int = 0
+
+    @property
+    def total(self) -> int:
+        """Every call placed this session: ended and still going."""
+        return self.placed.total + self.going
 
 
 def session_stats(calls: Iterable[Call], today: datetime) -> SessionStats:
@@ -178,11 +184,12 @@ def session_stats(calls: Iterable[Call], today: datetime) -> SessionStats:
         answered = call.state is CallState.ANSWERED
         talk = leg.billsec if leg is not None else 0
         wait = leg.wait if leg is not None else None
-        placed = placed.plus(answered, talk, wait)
         if call.requested_at >= today:
             today_count += 1
         if not call.state.is_final:
             going += 1
+            continue
+        placed = placed.plus(answered, talk, wait)
         if call.state in FIRST_PARTY_STATES:
             first[call.state.value] += 1
         elif call.state in SECOND_PARTY_STATES:
@@ -219,9 +226,9 @@ def strip_text(stats: SessionStats, seconds: Callable[[float | None], str] = sec
     """The dashboard's one line, short enough for 80 columns:
     ``placed 12 (today 9) · answered 75% · talk 1:02 · wait 0:08 · 2 going``."""
     placed = stats.placed
-    today = f" (today {stats.placed_today})" if stats.placed_today != placed.total else ""
+    today = f" (today {stats.placed_today})" if stats.placed_today != stats.total else ""
     parts = [
-        f"placed {placed.total}{today}",
+        f"placed {stats.total}{today}",
         f"answered {percent(placed.answer_rate)}",
         f"talk {seconds(placed.average_talk)}",
         f"wait {seconds(placed.average_wait)}",

@@ -279,3 +279,28 @@ async def test_bulk_redial_cancelled_sends_nothing(sim: SimulatorHandle) -> None
         await pilot.pause(0.2)
         assert len(originates(sim, "7201")) == sent and len(app.tracker.calls) == 1
         assert app.tracker.open_proposal is None
+
+
+async def test_a_burst_lands_where_it_was_typed() -> None:
+    # ctrl+l, "/", the filter's Enter and Esc move the focus when read: the keys after them in
+    # the same burst go to the table, the filter, then the table again.
+    app, _now = offline_app(0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        calls = made_calls(6)
+        app.tracker.add_restored(calls)
+        panel, table = panel_of(app)
+        await wait_until(pilot, lambda: table.row_count == 6)
+        await burst(pilot, "ctrl+l", "space", "space")
+        assert app.focused is table and panel.view.marked == {"k000", "k001"}
+        await burst(pilot, "escape", "slash", "5", "5", "7", "enter", "s")
+        assert panel.view.query == "557" and app.focused is table
+        assert table.keys == [c.key for c in calls if c.caller == "557"]
+        assert panel.view.sort_column == 0  # the s after Enter reached the table
+        await burst(pilot, "slash", "escape", "R")
+        # The R after Esc reached the table: a redial of the cursor's row, asked, not sent.
+        assert panel.view.query == ""
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen))
+        assert isinstance(app.screen, ConfirmDialScreen) and "Redial 1 call?" in app.screen.heading
+        await pilot.pause(0.2)
+        await pilot.press("n")
+        assert app.focused is table and app.tracker.open_proposal is None

@@ -46,7 +46,8 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
 
     BINDINGS = [
         Binding("ctrl+n", "new_dial", "New dial", id="dashboard.new-dial"),
-        Binding("ctrl+l", "focus_live", "Live", id="dashboard.live"),
+        # Priority: the focus moves when ctrl+l is read, so a Space right after it marks a row.
+        Binding("ctrl+l", "focus_live", "Live", id="dashboard.live", priority=True),
         # Priority: the focused field is an Input, which takes ctrl+e as "end of line".
         Binding("ctrl+e", "focus_recent", "Recent", show=False, id="dashboard.recent", priority=True),
     ]
@@ -256,7 +257,8 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
         self.form.fill(default_values(self.settings.dial))
 
     def action_focus_live(self) -> None:
-        self.query_one("#live-table").focus()
+        # Focused now, not after the queued keys: ctrl+l then Space in one burst marks a row.
+        self.set_focus(self.query_one("#live-table"))
 
     def action_focus_recent(self) -> None:
         self.query_one(RecentDials).focus()

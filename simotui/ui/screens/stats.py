@@ -54,9 +54,9 @@ def counts_line(counts: Mapping[str, int]) -> str:
 def session_text(stats: SessionStats) -> str:
     """The session block."""
     lines = [
-        f"Calls placed this session: {stats.placed.total} (today: {stats.placed_today}; "
-        f"{stats.going} still going)",
-        f"Answered: {stats.placed.answered} ({percent(stats.placed.answer_rate)}) · "
+        f"Calls placed this session: {stats.total} (today: {stats.placed_today}; {stats.going} still going)",
+        f"Answered: {stats.placed.answered} of {stats.placed.total} ended "
+        f"({percent(stats.placed.answer_rate)}) · "
         f"average talk {seconds_text(stats.placed.average_talk)} · "
         f"average wait {seconds_text(stats.placed.average_wait)}",
         f"First party: {counts_line(stats.first_party)}",

@@ -310,7 +310,7 @@ class LiveCallsPanel(ReportsDeadWorkers, LiveViewControls):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         from simotui.ui.access import allowed
 
-        return allowed(self, action)
+        return allowed(self, action) and self.check_view_action(action)
 
     def action_open_call(self) -> None:
         call = self.selected_call()

@@ -74,12 +74,30 @@ class ColumnsScreen(ModalScreen[list[str] | None]):
         self.dismiss(None)
 
 
+class FilterInput(Input):
+    """The filter line; its Enter goes back to the table when read (a priority binding)."""
+
+    BINDINGS = [Binding("enter", "done", "Keep filter", show=False, id="live.filter-done", priority=True)]
+
+    def action_done(self) -> None:
+        for node in self.ancestors:
+            if isinstance(node, LiveViewControls):
+                node.action_filter_done()
+                return
+
+
 class LiveViewControls(Widget):
     """The keys that choose what the live table shows and act on its marked rows."""
 
+    # "/", and the filter's Enter and Esc, are priority bindings: they move the focus when they
+    # are read, so the keys after them in one burst (SSH, a paste, tmux send-keys) land where they
+    # were typed for — the filter, then the table — as Tab does in the form. The others act where
+    # the focus is, in the order typed.
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="live.filter"),
-        Binding("escape", "clear_filter", "Clear filter/marks", show=False, id="live.clear-filter"),
+        Binding("slash", "filter", "Filter", id="live.filter", priority=True),
+        Binding(
+            "escape", "clear_filter", "Clear filter/marks", show=False, id="live.clear-filter", priority=True
+        ),
         Binding("space", "toggle_mark", "Mark", id="live.mark"),
         Binding("asterisk", "mark_all", "Mark all shown", show=False, id="live.mark-all"),
         Binding("s", "next_sort", "Sort by next column", show=False, id="live.sort"),
@@ -111,7 +129,7 @@ class LiveViewControls(Widget):
 
     def compose_filter(self) -> ComposeResult:
         """The filter line (hidden until ``/``)."""
-        field = Input(placeholder=FILTER_PLACEHOLDER, id="live-filter", compact=True)
+        field = FilterInput(placeholder=FILTER_PLACEHOLDER, id="live-filter", compact=True)
         field.display = False
         yield field
 
@@ -227,10 +245,15 @@ class LiveViewControls(Widget):
 
     # -- the filter -----------------------------------------------------------------------------
 
+    def _focus_now(self, widget: Widget) -> None:
+        # Now, not after the queued messages (Widget.focus defers it): the keys of a burst
+        # typed after "/" (a paste, tmux send-keys, SSH) belong to the filter.
+        self.screen.set_focus(widget)
+
     def action_filter(self) -> None:
         field = self.query_one("#live-filter", Input)
         field.display = True
-        field.focus()
+        self._focus_now(field)
 
     @on(Input.Changed, "#live-filter")
     def _on_filter_changed(self, event: Input.Changed) -> None:
@@ -238,20 +261,22 @@ class LiveViewControls(Widget):
         self.view.query = event.value
         self.apply_view()
 
-    @on(Input.Submitted, "#live-filter")
-    def _on_filter_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def action_filter_done(self) -> None:
         field = self.query_one("#live-filter", Input)
         field.display = bool(field.value)
-        self.live_table.focus()
+        self._focus_now(self.live_table)
+
+    def check_view_action(self, action: str) -> bool:
+        """Whether a view action applies now (all do; a hook for the panel's check_action)."""
+        return True
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#live-filter", Input)
-        if field.value or field.has_focus:
+        if field.value or self.screen.focused is field:
             field.value = ""
             self.view.query = ""
             field.display = False
-            self.live_table.focus()
+            self._focus_now(self.live_table)
         elif self.view.marked:
             self.view.marked.clear()
         self.apply_view()
