@@ -48,6 +48,10 @@ SUBCOMMANDS = {
         "simotui.commands.history",
         "the journal's dials and cancelled confirmations, newest first, with who did each",
     ),
+    "serve": (
+        "simotui.commands.serve",
+        "serve the console to a browser (textual-serve), on loopback by default",
+    ),
     "config": ("simotui.commands.config_cmd", "write an example config file, or check the config file"),
     "locate": ("simotui.commands.locate", "print where simotui keeps its config, journal or log"),
 }
