@@ -2,7 +2,7 @@
 
 Exit codes (every subcommand): 0 ok, 1 other failure, 2 usage, 3 configuration, 4 credentials or
 permission refused (401/403), 5 server unreachable or timed out, 6 API error, 7 ``originate --wait``
-call ended unanswered, 130 interrupted. Data goes to standard output, messages to standard error.
+call ended unanswered, 8 refused by a read-only profile (nothing sent), 130 interrupted. Data goes to standard output, messages to standard error.
 """
 
 from __future__ import annotations
@@ -44,6 +44,14 @@ SUBCOMMANDS = {
     "cdr": ("simotui.commands.cdr", "search CDRs"),
     "campaign-report": ("simotui.commands.campaign_report", "autodialer report rows, all pages"),
     "recording": ("simotui.commands.recording", "download a call recording by cuid or file name"),
+    "history": (
+        "simotui.commands.history",
+        "the journal's dials and cancelled confirmations, newest first, with who did each",
+    ),
+    "serve": (
+        "simotui.commands.serve",
+        "serve the console to a browser (textual-serve), on loopback by default",
+    ),
     "config": ("simotui.commands.config_cmd", "write an example config file, or check the config file"),
     "locate": ("simotui.commands.locate", "print where simotui keeps its config, journal or log"),
 }
@@ -66,7 +74,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         description="A terminal console for the Simotel PBX HTTP API v4.",
         epilog="Exit codes: 0 ok, 1 other failure, 2 usage, 3 configuration, 4 credentials or "
         "permission refused, 5 unreachable or timed out, 6 API error, 7 call not answered "
-        "(originate --wait), 130 interrupted.",
+        "(originate --wait), 8 refused: read-only profile, nothing sent, 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"simotui {__version__}")
     console = parser.add_argument_group(

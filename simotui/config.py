@@ -216,6 +216,10 @@ class Profile:
     """The PBX's country code: ``+CC…``/``00CC…`` is dialled as ``0…``; empty rewrites nothing."""
     downloads: Path | None = None
     """Where exports and recordings go; None: the user's downloads directory, ``simotui``."""
+    readonly: bool = False
+    """Look, never touch: no dial, campaign or removal is offered or sent."""
+    archive_after: float | None = None
+    """Seconds after its end a settled call leaves the live panel; None (``0``) keeps it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -512,6 +516,8 @@ class _Reader:
             hooks=self.hooks(data, prefix, name),
             country_code=country_code,
             downloads=downloads,
+            readonly=self.boolean(data, prefix, "readonly", False),
+            archive_after=self.number(data, prefix, "archive_after", 0.0, 0.0) or None,
         )
 
     def dial(self, profile: Mapping[str, Any], profile_prefix: str) -> DialDefaults:
@@ -606,6 +612,8 @@ _PROFILE_KEYS = frozenset(
         "hooks",
         "country_code",
         "downloads",
+        "readonly",
+        "archive_after",
     }
 )
 _CAMPAIGN_KEYS = frozenset(
@@ -774,6 +782,8 @@ def resolve_settings(
         hooks=_hooks(profile, env) if with_hooks else HooksSettings(),
         country_code=profile.country_code,
         downloads=profile.downloads,
+        read_only=profile.readonly,
+        archive_after=profile.archive_after,
     )
 
 
@@ -878,6 +888,8 @@ api_key = "simotui-demo-key"
 # request_timeout = 10              # seconds per request
 # country_code = "98"               # +98… and 0098… are dialled as 0…; "" rewrites nothing
 # downloads = "~/simotel-exports"   # exports and recordings (default: ~/Downloads/simotui)
+# readonly = true                   # look, never touch: no dial, campaign or removal is sent
+# archive_after = 600               # settled calls leave the live panel 10 min after they end
 #
 # [profiles.prod.dial]              # dial form defaults
 # context = "main_routing"

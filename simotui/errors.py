@@ -33,6 +33,15 @@ class ConfigError(SimotuiError):
     default_title = "Configuration error"
 
 
+class ReadOnlyRefused(SimotuiError):
+    """A request that would change the PBX (a dial, a campaign, a removal) asked of a read-only
+    profile: refused before anything is sent."""
+
+    default_title = "Read-only profile"
+    code = "read_only"
+    status: int | None = None
+
+
 class ApiError(SimotuiError):
     """The Simotel server answered, and the answer is an error.
 
@@ -169,7 +178,7 @@ class RecordParseError(ResponseError):
 #: second call to a real phone.
 DOCUMENTED_REFUSALS = frozenset({400, 401, 403, 405, 415, 501})
 #: Transport failures that happen before a request leaves: the server never saw it.
-NOT_SENT_CODES = frozenset({"refused", "tls", "connect_timeout", "unreachable"})
+NOT_SENT_CODES = frozenset({"refused", "tls", "connect_timeout", "unreachable", "read_only"})
 
 
 def may_have_been_processed(error: BaseException) -> bool:
@@ -180,7 +189,7 @@ def may_have_been_processed(error: BaseException) -> bool:
     gateway's page, a truncated, non-JSON or ill-typed body, a timeout after sending, a dropped
     connection, an error of our own after the request went out — may hide a placed call.
     """
-    if isinstance(error, OperationFailed):
+    if isinstance(error, OperationFailed | ReadOnlyRefused):
         return False
     if isinstance(error, ApiError):
         return error.status not in DOCUMENTED_REFUSALS

@@ -110,3 +110,8 @@ class Settings:
     rewrites nothing."""
     downloads: Path | None = None
     """Where exports and recordings are saved; None is :func:`simotui.paths.downloads_dir`."""
+    read_only: bool = False
+    """The profile's ``readonly``: nothing that changes the PBX is offered or sent."""
+    archive_after: float | None = None
+    """Seconds after its end a settled call leaves the live panel (None: it stays; the journal
+    and the history keep it either way)."""

@@ -31,6 +31,7 @@ from simotui.errors import (
     AuthError,
     ConfigError,
     OperationFailed,
+    ReadOnlyRefused,
     RequestRejected,
     ResponseError,
     ServerError,
@@ -42,6 +43,18 @@ from simotui.secret import Secret
 T = TypeVar("T")
 AuthMode = Literal["basic", "key", "both"]
 API_PREFIX = "/api/v4/"
+#: What a read-only client may ask (an allow-list: any service that may change the PBX — a dial,
+#: a campaign, an agent's queue, a removal — is refused before it leaves, whatever asked for it).
+READ_ONLY_VERBS = ("/search", "/info", "/download", "/ordered/id")
+READ_ONLY_SERVICES = frozenset({"setting/ping/act"})
+
+
+def reads_only(service: str) -> bool:
+    """Whether a service only reads (a read-only profile may send it)."""
+    name = service.strip("/")
+    return name in READ_ONLY_SERVICES or name.endswith(READ_ONLY_VERBS)
+
+
 #: Answers at least this large are decoded off the event loop when ``offload`` is set (a page
 #: of 50 CDRs is about this much).
 OFFLOAD_BYTES = 48 * 1024
@@ -177,6 +190,8 @@ class SimotelClient:
         self.observer = observer
         self.offload = False
         """Decode and parse large answers on a worker thread (see :meth:`parsed`)."""
+        self.read_only = False
+        """Refuse, before sending, every service that may change the PBX (a read-only profile)."""
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         headers.update(credentials.headers())
         if self.base_url.startswith("http://") and transport is None:
@@ -301,6 +316,9 @@ class SimotelClient:
         raise error
 
     async def _send(self, service: str, body: Any, *, method: str) -> httpx.Response:
+        if self.read_only and not reads_only(service):
+            # The one place every request passes: whatever widget or command asked, nothing leaves.
+            raise ReadOnlyRefused(f"this profile is read-only: {service} was not sent")
         path = API_PREFIX + service.strip("/")
         content = b"" if body is None else json.dumps(body, ensure_ascii=False).encode()
         started = time.perf_counter()

@@ -22,10 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, TypeVar
 
-from simotui.calls.dials import CallMode, Dial, dial_from_json, dial_to_json
+from simotui.calls.dials import CallMode, CampaignDial, Dial, dial_from_json, dial_to_json
 from simotui.calls.model import Call, Placement
+from simotui.calls.operator import current_operator
 from simotui.errors import SimotuiError
-from simotui.store.journal import Journal, JournalEntry
+from simotui.store.journal import CancelledRecord, Journal, JournalEntry
 
 T = TypeVar("T")
 
@@ -65,9 +66,15 @@ def details_of(call: Call) -> dict[str, Any]:
     return details
 
 
-def request_record(call: Call, sent: Mapping[str, Any]) -> dict[str, Any]:
-    """The journal's ``request``: the dial asked for and the exact body sent."""
-    return {"dial": dial_to_json(call.dial), "sent": dict(sent)}
+def request_record(
+    call: Call | Dial, sent: Mapping[str, Any], operator: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The journal's ``request``: the dial asked for, the exact body sent, and who asked."""
+    dial = call.dial if isinstance(call, Call) else call
+    record: dict[str, Any] = {"dial": dial_to_json(dial), "sent": dict(sent)}
+    if operator:
+        record["operator"] = dict(operator)
+    return record
 
 
 def _moment(details: Mapping[str, Any], key: str) -> datetime | None:
@@ -163,9 +170,13 @@ class JournalWriter:
     With no journal (a test, a throwaway session) every write is a no-op and nothing is restored.
     """
 
-    def __init__(self, journal: Journal | None, profile: str) -> None:
+    def __init__(
+        self, journal: Journal | None, profile: str, operator: Mapping[str, str] | None = None
+    ) -> None:
         self.journal = journal
         self.profile = profile
+        self.operator = dict(operator) if operator is not None else current_operator()
+        """Who is at this console: written with every request and cancelled confirmation."""
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="simotui-journal")
         self._written: dict[str, tuple[Any, ...]] = {}
 
@@ -187,7 +198,7 @@ class JournalWriter:
                 self.journal.record_request,
                 call.key,
                 mode,
-                request_record(call, sent),
+                request_record(call, sent, self.operator),
                 self.profile,
                 call.requested_at,
             )
@@ -253,6 +264,21 @@ class JournalWriter:
             at=at,
         )
 
+    def record_cancelled(self, key: str, dial: Dial, sent: Mapping[str, Any], at: datetime) -> None:
+        """Queue the record of a confirmation answered no (nothing was sent)."""
+        if self.journal is None:
+            return
+        mode = CAMPAIGN if isinstance(dial, CampaignDial) else ORIGINATE
+        self._writer.submit(
+            self._safely,
+            self.journal.record_cancelled,
+            key,
+            mode,
+            request_record(dial, sent, self.operator),
+            self.profile,
+            at,
+        )
+
     @staticmethod
     def _safely(write: Callable[..., None], *args: Any, **kwargs: Any) -> None:
         # A queued state write that fails (disk full) must not take the writer thread down;
@@ -273,6 +299,12 @@ class JournalWriter:
         if self.journal is None:
             return []
         return self.journal.history(search, limit)
+
+    def cancellations(self, search: str = "", limit: int = 200) -> list[CancelledRecord]:
+        """Confirmations answered no, of every profile, newest first."""
+        if self.journal is None:
+            return []
+        return self.journal.cancellations(search, limit)
 
     def close(self) -> None:
         """Finish every queued write, then close the journal."""

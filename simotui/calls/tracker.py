@@ -39,11 +39,12 @@ from simotui.calls.dials import CallMode, CampaignDial, Dial, campaign_name
 from simotui.calls.journal import JournalError, JournalWriter, call_from_entry
 from simotui.calls.model import CLEANUP_FAILED, CLEANUP_PENDING, Call, Placement
 from simotui.calls.polling import PollResult, fetch_cycle, plan_cycle
-from simotui.errors import NOT_SENT_CODES, SimotuiError, may_have_been_processed
+from simotui.errors import NOT_SENT_CODES, ReadOnlyRefused, SimotuiError, may_have_been_processed
 
 ORIGINATE_SERVICE = "call/originate/act"
 CAMPAIGN_SERVICE = "autodialer/campaigns/add"
 CLEANUP_KEPT = "campaign kept (removal off)"
+CLEANUP_READ_ONLY = "campaign kept (read-only profile)"
 # CDRs matched to calls between two turns of the event loop.
 APPLY_CHUNK = 500
 # A window of more CDRs than this is read with the garbage collector held off (see poll).
@@ -73,6 +74,15 @@ class Proposal:
     campaign_name: str = ""
     warning: str = ""
     """Something the user must read before answering (another call to the same parties...)."""
+    state: ProposalState = ProposalState.OPEN
+
+
+@dataclass(slots=True)
+class ProposalBatch:
+    """Several intents behind one question (a redial of marked rows): one answer for them all,
+    and each proposal places at most one call, exactly as if it had been asked alone."""
+
+    proposals: list[Proposal]
     state: ProposalState = ProposalState.OPEN
 
 
@@ -121,7 +131,7 @@ class CallTracker:
     on_change: ChangeListener | None = None
     new_key: Callable[[], str] = field(default=lambda: secrets.token_hex(4))
     book: CallBook = field(default_factory=CallBook)
-    _open: Proposal | None = None
+    _open: Proposal | ProposalBatch | None = None
     _confirmed: dict[str, Proposal] = field(default_factory=dict)
     _sent: set[str] = field(default_factory=set)
     counts: _Counts = field(default_factory=_Counts)
@@ -158,23 +168,59 @@ class CallTracker:
     # -- intents ------------------------------------------------------------------------------
 
     @property
-    def open_proposal(self) -> Proposal | None:
-        """The proposal waiting for the user's answer, if any."""
+    def open_proposal(self) -> Proposal | ProposalBatch | None:
+        """The proposal (or batch) waiting for the user's answer, if any."""
         return self._open
+
+    @property
+    def read_only(self) -> bool:
+        """A read-only profile: nothing is proposed, sent or removed (the client refuses it too)."""
+        return bool(getattr(self.client, "read_only", False))
 
     def propose(self, dial: Dial) -> Proposal:
         """The exact request a dial would send, for the user to confirm.
 
         Raises:
+            ReadOnlyRefused: the profile is read-only.
             DialBlocked: a confirmation is already open, or the same dial is being sent.
         """
+        if self.read_only:
+            raise ReadOnlyRefused("this profile is read-only: dialling is off")
         if self._open is not None:
             raise DialBlocked("a confirmation is already open: answer it first")
+        proposal = self._proposal(dial, taken=set())
+        self._open = proposal
+        return proposal
+
+    def propose_batch(self, dials: list[Dial]) -> ProposalBatch:
+        """One question for several dials (each as :meth:`propose` would make it), or none.
+
+        Raises:
+            ReadOnlyRefused: the profile is read-only.
+            DialBlocked: a confirmation is open, a dial is being sent, or there is nothing to dial.
+        """
+        if self.read_only:
+            raise ReadOnlyRefused("this profile is read-only: dialling is off")
+        if self._open is not None:
+            raise DialBlocked("a confirmation is already open: answer it first")
+        if not dials:
+            raise DialBlocked("nothing to dial")
+        taken: set[str] = set()
+        proposals = []
+        for dial in dials:
+            proposal = self._proposal(dial, taken)
+            taken.add(proposal.key)
+            proposals.append(proposal)
+        batch = ProposalBatch(proposals)
+        self._open = batch
+        return batch
+
+    def _proposal(self, dial: Dial, taken: set[str]) -> Proposal:
         sending = [c for c in self.book if c.dial == dial and c.placement is Placement.SENDING]
         if sending:
             raise DialBlocked(f"{dial.caller} → {dial.callee} is being sent right now")
         key = self.new_key()
-        while key in self.book or key in self._confirmed:
+        while key in self.book or key in self._confirmed or key in taken:
             key = self.new_key()
         warning = self._repeat_warning(dial)
         if isinstance(dial, CampaignDial):
@@ -186,7 +232,6 @@ class CallTracker:
             )
         else:
             proposal = Proposal(key, dial, ORIGINATE_SERVICE, dict(dial.to_api()), warning=warning)
-        self._open = proposal
         return proposal
 
     def _repeat_warning(self, dial: Dial) -> str:
@@ -209,14 +254,44 @@ class CallTracker:
         proposal.state = ProposalState.CANCELLED
         if self._open is proposal:
             self._open = None
+        # Who said no, to what, is part of "who did what".
+        self.journal.record_cancelled(proposal.key, proposal.dial, proposal.body, self.clock())
         return True
+
+    def cancel_batch(self, batch: ProposalBatch) -> bool:
+        """The user said no to a batch: nothing is sent. False when it was not open."""
+        if batch.state is not ProposalState.OPEN:
+            return False
+        batch.state = ProposalState.CANCELLED
+        if self._open is batch:
+            self._open = None
+        now = self.clock()
+        for proposal in batch.proposals:
+            proposal.state = ProposalState.CANCELLED
+            self.journal.record_cancelled(proposal.key, proposal.dial, proposal.body, now)
+        return True
+
+    def confirm_batch(self, batch: ProposalBatch) -> list[Call]:
+        """The user said yes to a batch: one call per proposal, to send (once each); [] if not open."""
+        if batch.state is not ProposalState.OPEN or self._open is not batch:
+            return []
+        batch.state = ProposalState.CONFIRMED
+        self._open = None
+        return [
+            self._confirmed_call(proposal)
+            for proposal in batch.proposals
+            if proposal.state is ProposalState.OPEN
+        ]
 
     def confirm(self, proposal: Proposal) -> Call | None:
         """The user said yes: the proposal becomes a call to send (once). None if it was not open."""
         if proposal.state is not ProposalState.OPEN or self._open is not proposal:
             return None
-        proposal.state = ProposalState.CONFIRMED
         self._open = None
+        return self._confirmed_call(proposal)
+
+    def _confirmed_call(self, proposal: Proposal) -> Call:
+        proposal.state = ProposalState.CONFIRMED
         call = Call(
             key=proposal.key,
             dial=proposal.dial,
@@ -385,7 +460,9 @@ class CallTracker:
         for call in list(self.book):
             if not call.ready_for_cleanup or call.cleanup:
                 continue
-            if self.remove_finished_campaigns:
+            if self.read_only:
+                marked = replace(call, cleanup=CLEANUP_READ_ONLY)
+            elif self.remove_finished_campaigns:
                 marked = replace(call, cleanup=CLEANUP_PENDING)
                 due.append(marked)
             else:
@@ -400,6 +477,7 @@ class CallTracker:
         call = self.book.get(key)
         if (
             call is None
+            or self.read_only
             or call.mode is not CallMode.CAMPAIGN
             or not call.campaign_id
             or not call.state.is_final

@@ -16,6 +16,7 @@ from simotui.errors import (
     ApiUnavailable,
     AuthError,
     ConfigError,
+    ReadOnlyRefused,
     ResponseError,
     SimotuiError,
 )
@@ -42,6 +43,8 @@ class ExitCode(IntEnum):
     """The server answered with an error, or with something that is not a Simotel answer."""
     NOT_ANSWERED = 7
     """``originate --wait``: the call ended without being answered (or left no CDR)."""
+    READ_ONLY = 8
+    """The profile is read-only and the command would change the PBX: nothing was sent."""
     INTERRUPTED = 130
     """Ctrl-C."""
 
@@ -56,6 +59,8 @@ def exit_code_for(error: BaseException) -> ExitCode:
     """The exit code that reports an error."""
     if isinstance(error, UsageError):
         return ExitCode.USAGE
+    if isinstance(error, ReadOnlyRefused):
+        return ExitCode.READ_ONLY
     if isinstance(error, ConfigError):
         return ExitCode.CONFIG
     if isinstance(error, AuthError | AccessDenied):

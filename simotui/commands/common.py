@@ -80,9 +80,11 @@ class Connection:
     def client(self) -> SimotelClient:
         """A client for these settings (use it as an async context manager)."""
         s = self.settings
-        return SimotelClient(
+        client = SimotelClient(
             s.base_url, s.credentials, timeout=s.request_timeout, verify=s.verify, pbx_timezone=s.pbx_timezone
         )
+        client.read_only = s.read_only
+        return client
 
     @property
     def tz(self) -> tzinfo:

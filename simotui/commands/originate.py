@@ -28,7 +28,7 @@ from simotui.calls.tracker import CallTracker
 from simotui.commands.args import ExitCode, UsageError
 from simotui.commands.common import Connection, connect, say
 from simotui.dialing import check_dial, default_values
-from simotui.errors import ApiUnavailable, SimotuiError
+from simotui.errors import ApiUnavailable, ReadOnlyRefused, SimotuiError
 from simotui.export import cell, to_json
 from simotui.store.journal import Journal
 
@@ -87,6 +87,8 @@ def build_request(args: argparse.Namespace, connection: Connection) -> Originate
 def run(args: argparse.Namespace) -> int:
     """Dial, journal, and print (or follow) the call."""
     connection = connect(args)
+    if connection.settings.read_only:
+        raise ReadOnlyRefused(f"profile {connection.settings.profile!r} is read-only: originate was not sent")
     request = build_request(args, connection)
     journal = open_journal(connection)
     writer = JournalWriter(journal, connection.settings.profile)

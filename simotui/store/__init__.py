@@ -1,5 +1,5 @@
 """What simotui keeps on disk between runs: the journal of dials and call states (persistence only)."""
 
-from simotui.store.journal import Journal, JournalEntry, StateRecord
+from simotui.store.journal import CancelledRecord, Journal, JournalEntry, StateRecord
 
-__all__ = ["Journal", "JournalEntry", "StateRecord"]
+__all__ = ["CancelledRecord", "Journal", "JournalEntry", "StateRecord"]

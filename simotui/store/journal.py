@@ -70,7 +70,17 @@ CREATE TABLE IF NOT EXISTS states (
     final       INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS states_key ON states (key);
+CREATE TABLE IF NOT EXISTS cancelled (
+    id       INTEGER PRIMARY KEY,
+    key      TEXT NOT NULL,
+    at       TEXT NOT NULL,
+    profile  TEXT NOT NULL,
+    mode     TEXT NOT NULL,
+    request  TEXT NOT NULL
+);
 """
+# ``cancelled`` (confirmations answered no: nothing was sent) came after schema 2 without a new
+# version: a journal without it gets it when opened, and an older simotui ignores it.
 
 _COLUMNS = (
     "id, key, requested_at, profile, mode, request, placement, call_id, campaign_id, answered_at, "
@@ -102,6 +112,30 @@ class JournalEntry:
     details: Mapping[str, Any] | None
     final: bool
     updated_at: datetime | None
+
+    @property
+    def operator(self) -> Mapping[str, Any]:
+        """Who asked for it (``user``, ``ssh``, ``host``); empty for entries older than that."""
+        value = self.request.get("operator")
+        return value if isinstance(value, Mapping) else MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class CancelledRecord:
+    """A confirmation that was answered no (or abandoned): nothing was sent."""
+
+    key: str
+    at: datetime
+    profile: str
+    mode: str
+    request: Mapping[str, Any]
+    """``{"dial": ..., "sent": ..., "operator": ...}`` as for a request, never sent."""
+
+    @property
+    def operator(self) -> Mapping[str, Any]:
+        """Who cancelled it."""
+        value = self.request.get("operator")
+        return value if isinstance(value, Mapping) else MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +366,16 @@ class Journal:
                 (state, disposition, billsec, details_text, int(final), when, key),
             )
 
+    def record_cancelled(
+        self, key: str, mode: str, request: Mapping[str, Any], profile: str, at: datetime
+    ) -> None:
+        """A confirmation answered no: what it showed, who answered, when (for the audit)."""
+        with self._transaction() as cur:
+            cur.execute(
+                "INSERT INTO cancelled (key, at, profile, mode, request) VALUES (?, ?, ?, ?, ?)",
+                (key, _utc_text(at), profile, mode, _dumps(request)),
+            )
+
     def prune(self, retention_days: int, max_calls: int) -> int:
         """Drop settled requests older than ``retention_days`` and all but the newest ``max_calls``.
 
@@ -353,6 +397,11 @@ class Journal:
             )
             removed += cur.rowcount
             cur.execute("DELETE FROM states WHERE key NOT IN (SELECT key FROM requests)")
+            cur.execute("DELETE FROM cancelled WHERE at < ?", (cutoff,))
+            cur.execute(
+                "DELETE FROM cancelled WHERE id NOT IN (SELECT id FROM cancelled ORDER BY id DESC LIMIT ?)",
+                (max_calls,),
+            )
         return removed
 
     # -- reads --------------------------------------------------------------------------------
@@ -379,6 +428,26 @@ class Journal:
             {"needle": needle, "limit": max(limit, 0)},
         )
         return [_entry(row) for row in rows]
+
+    def cancellations(self, search: str = "", limit: int = 100) -> list[CancelledRecord]:
+        """Confirmations answered no, newest first; ``search`` matches numbers, profile, operator."""
+        needle = search.strip().lower()
+        rows = self._query(
+            "SELECT key, at, profile, mode, request FROM cancelled WHERE :needle = '' OR "
+            "instr(lower(key || ' ' || request || ' ' || profile || ' ' || mode || ' cancelled'), :needle) > 0 "
+            "ORDER BY id DESC LIMIT :limit",
+            {"needle": needle, "limit": max(limit, 0)},
+        )
+        return [
+            CancelledRecord(
+                row[0],
+                datetime.fromisoformat(row[1]),
+                row[2],
+                row[3],
+                _loads(row[4]) or MappingProxyType({}),
+            )
+            for row in rows
+        ]
 
     def get(self, key: str) -> JournalEntry | None:
         """One request by its call's key."""

@@ -68,6 +68,7 @@ class SimotuiApp(App[None]):
         Binding("f4", "show_http_log", "HTTP log", show=False, id="app.http-log"),
         Binding("f5", "show_history", "History", show=False, id="app.history"),
         Binding("f7", "show_queues", "Queues", show=False, id="app.queues"),
+        Binding("f8", "show_stats", "Stats", show=False, id="app.stats"),
         Binding("f1", "toggle_help", "Help", id="app.help"),
         # Priority, or a number field would take it (and refuse it). A field that can type "?"
         # still gets it: Textual drops the bindings of keys the focused widget consumes.
@@ -116,6 +117,8 @@ class SimotuiApp(App[None]):
         self.downloads = settings.downloads or paths.downloads_dir()
         """Where exports and recordings are saved (created when first used)."""
         self.client = client
+        # Read-only is enforced where every request passes (the client), whatever the UI offers.
+        client.read_only = client.read_only or settings.read_only
         # Pages of hundreds of CDRs are read on a worker thread, not on the loop that takes keys.
         client.offload = True
         self.bridge = bridge or BridgeLink()
@@ -131,7 +134,9 @@ class SimotuiApp(App[None]):
             on_change=self._calls_changed,
         )
         self.directory = Directory()
-        self.status = ConnectionStatus(server=client.base_url, profile=settings.profile)
+        self.status = ConnectionStatus(
+            server=client.base_url, profile=settings.profile, read_only=client.read_only
+        )
         self.status_changed: Signal[ConnectionStatus] = Signal(self, "status-changed")
         self.dashboard: DashboardScreen | None = None
         self._poller_backoff = 0.0
@@ -146,6 +151,11 @@ class SimotuiApp(App[None]):
         """Queue agents' pauses and resumes: each once, never retried (the queues screen sends them)."""
         self._main_loop: asyncio.AbstractEventLoop | None = None
         self._terminal_watch: TerminalWatch | None = None
+
+    @property
+    def read_only(self) -> bool:
+        """A read-only profile: nothing that changes the PBX is offered (nor sent: the client refuses)."""
+        return self.client.read_only
 
     @property
     def clock(self) -> Clock:
@@ -227,6 +237,7 @@ class SimotuiApp(App[None]):
         if self.dashboard is not None and live is not None:
             live.render_rows()
             self.dashboard.start_cleanups()
+            self.dashboard.show_figures()
 
     def _restart_polling(self) -> None:
         live = self.dashboard.live_or_none if self.dashboard is not None else None
@@ -357,6 +368,20 @@ class SimotuiApp(App[None]):
 
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen(self.tracker.journal, self.tz, self.new_status_line))
+
+    def action_show_stats(self) -> None:
+        from simotui.ui.screens.stats import StatsScreen
+
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(
+                StatsScreen(
+                    self.client,
+                    self.tracker,
+                    self.tz,
+                    self.new_status_line,
+                    page_size=self.settings.page_size,
+                )
+            )
 
     def _exchange_seen(self, exchange: Exchange) -> None:
         self.http_log.record(exchange)
@@ -502,6 +527,9 @@ class SimotuiApp(App[None]):
         yield SystemCommand("Check connection", "Ping the server again", self._check_connection)
         yield SystemCommand("History", "Every dial in the journal: search, redial", self.action_show_history)
         yield SystemCommand("Queues", "The queues and their agents: pause, resume", self.action_show_queues)
+        yield SystemCommand(
+            "Stats", "This session's calls and today's CDRs in figures", self.action_show_stats
+        )
         for name in self.profiles:
             if name != self.settings.profile:
                 yield SystemCommand(

@@ -20,6 +20,7 @@ from simotui.sim import SimulatorHandle
         ["campaign-report", "--limit", "2", "--csv"],
         ["config", "check"],
         ["locate", "journal"],
+        ["history", "--json"],
     ],
 )
 def test_running_a_subcommand_does_not_import_textual(

@@ -528,3 +528,22 @@ def test_keys_must_be_strings(isolated: Path) -> None:
     with pytest.raises(ConfigFileError) as caught:
         load_config()
     assert 'keys."app.reports": expected a string' in caught.value.message
+
+
+def test_readonly_and_archive_after() -> None:
+    write(
+        config_path(),
+        'default_profile = "look"\n\n[profiles.look]\nurl = "https://pbx.example.com"\nauth = "key"\n'
+        'api_key = "${K}"\nreadonly = true\narchive_after = 600\n\n'
+        '[profiles.plain]\nurl = "https://pbx.example.com"\nauth = "key"\napi_key = "${K}"\n',
+    )
+    settings = load_settings(env={"K": "k"})
+    assert settings.read_only is True and settings.archive_after == 600.0
+    plain = load_settings(Overrides(profile="plain"), env={"K": "k"})
+    assert plain.read_only is False and plain.archive_after is None
+    write(
+        config_path(),
+        '[profiles.bad]\nurl = "https://pbx.example.com"\nreadonly = "yes"\n',
+    )
+    with pytest.raises(ConfigFileError, match="readonly"):
+        load_config()

@@ -138,7 +138,7 @@ async def live_panel_mixed_states(pilot: Pilot[None], scene: Scene) -> None:
     scene.pbx.advance(200)
     await dial(pilot, scene, "554", "555")
     scene.app.screen.query_one("#live-table", LiveTable).focus()
-    await pilot.press("space")
+    await pilot.press("r")
     await wait_for(pilot, lambda: sum(c.state.is_final for c in scene.app.tracker.calls.values()) == 4)
     await settle(pilot, scene)
 
@@ -173,7 +173,7 @@ async def direct_and_campaign_calls(pilot: Pilot[None], scene: Scene) -> None:
     pbx.advance(300)
     await campaign_dial(pilot, scene, "558", "560")
     scene.app.screen.query_one("#live-table", LiveTable).focus()
-    await pilot.press("space")
+    await pilot.press("r")
     await wait_for(pilot, lambda: sum(c.state.is_final for c in scene.app.tracker.calls.values()) == 4)
     await wait_for(pilot, lambda: all(c.cleanup != CLEANUP_PENDING for c in scene.app.tracker.calls.values()))
     await settle(pilot, scene)
@@ -272,6 +272,28 @@ async def export_dialog(pilot: Pilot[None], scene: Scene) -> None:
     await settle(pilot, scene)
 
 
+async def stats_view(pilot: Pilot[None], scene: Scene) -> None:
+    """The stats view after the mixed calls: the session's figures and today's CDRs read."""
+    await live_panel_mixed_states(pilot, scene)
+    await pilot.press("f8")
+    await wait_for(pilot, lambda: type(scene.app.screen).__name__ == "StatsScreen")
+    screen = scene.app.screen
+    await wait_for(pilot, lambda: getattr(screen, "day", None) is not None)
+    await settle(pilot, scene)
+
+
+async def live_filtered_marked(pilot: Pilot[None], scene: Scene) -> None:
+    """The live panel filtered by a caller, sorted by state, two rows marked."""
+    await live_panel_mixed_states(pilot, scene)
+    table = scene.app.screen.query_one("#live-table", LiveTable)
+    table.focus()
+    await pilot.press("slash", "5", "5", "7", "enter")
+    await pilot.press("s", "s", "s")  # Call, then Caller → Callee, then State
+    table.cursor_row = 0
+    await pilot.press("space", "space")
+    await settle(pilot, scene)
+
+
 SCENES: dict[str, Callable[[Pilot[None], Scene], Awaitable[None]]] = {
     "dial_form_errors": dial_form_with_errors,
     "live_panel": live_panel_mixed_states,
@@ -279,6 +301,8 @@ SCENES: dict[str, Callable[[Pilot[None], Scene], Awaitable[None]]] = {
     "report_browser": report_browser,
     "cdr_detail": cdr_detail,
     "queues": queues,
+    "stats": stats_view,
+    "live_filtered_marked": live_filtered_marked,
 }
 
 NARROW = (80, 24)

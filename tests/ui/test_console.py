@@ -240,14 +240,14 @@ async def test_poll_failure_is_shown_rows_go_stale_and_polling_recovers(own_sim:
         restarted = start_simulator(SimConfig(seed=3, speed=0), port=port)
         try:
             table.focus()
-            await pilot.press("space")  # refresh now instead of waiting out the backoff
+            await pilot.press("r")  # refresh now instead of waiting out the backoff
             await wait_until(pilot, lambda: status().state == "connected", what="recovery")
             await wait_until(pilot, lambda: not str(table.get_row(call.key)[2]).endswith("(stale)"))
         finally:
             restarted.stop()
 
 
-async def test_pause_stops_polling_and_space_polls_once(sim: SimulatorHandle) -> None:
+async def test_pause_stops_polling_and_r_polls_once(sim: SimulatorHandle) -> None:
     app = app_for(sim, poll_interval=0.2)
     async with app.run_test(size=SIZE) as pilot:
         await dial(pilot, "09121234500", "558", extra={"trunk_name": "Center"})
@@ -261,7 +261,7 @@ async def test_pause_stops_polling_and_space_polls_once(sim: SimulatorHandle) ->
         paused_at = searches()
         await pilot.pause(1.0)
         assert searches() == paused_at
-        await pilot.press("space")
+        await pilot.press("r")
         await wait_until(pilot, lambda: searches() == paused_at + 1, what="one refresh")
         await pilot.press("p")
 

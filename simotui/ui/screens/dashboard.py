@@ -20,10 +20,10 @@ from simotui.api.client import SimotelClient
 from simotui.calls.dials import CallMode, CampaignDial, Dial
 from simotui.calls.model import CLEANUP_FAILED, Call
 from simotui.calls.states import CallState
-from simotui.calls.tracker import CallTracker, DialBlocked, Proposal
+from simotui.calls.tracker import CallTracker, DialBlocked, Proposal, ProposalBatch
 from simotui.dialing import campaign_default_values, campaign_values, default_values, form_values
 from simotui.directory import Directory
-from simotui.errors import SimotuiError
+from simotui.errors import ReadOnlyRefused, SimotuiError
 from simotui.settings import Settings
 from simotui.ui.masking import masker
 from simotui.ui.messages import DialPrefilled, DialSettled
@@ -31,6 +31,7 @@ from simotui.ui.screens.confirm import ConfirmDialScreen
 from simotui.ui.widgets.dial_form import DialForm
 from simotui.ui.widgets.live_calls import LiveCallsPanel, call_label
 from simotui.ui.widgets.recent_dials import RecentDials
+from simotui.ui.widgets.stats_strip import StatsStrip
 from simotui.ui.widgets.status_line import StatusLine
 from simotui.ui.workers import ReportsDeadWorkers
 
@@ -45,7 +46,8 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
 
     BINDINGS = [
         Binding("ctrl+n", "new_dial", "New dial", id="dashboard.new-dial"),
-        Binding("ctrl+l", "focus_live", "Live", id="dashboard.live"),
+        # Priority: the focus moves when ctrl+l is read, so a Space right after it marks a row.
+        Binding("ctrl+l", "focus_live", "Live", id="dashboard.live", priority=True),
         # Priority: the focused field is an Input, which takes ctrl+e as "end of line".
         Binding("ctrl+e", "focus_recent", "Recent", show=False, id="dashboard.recent", priority=True),
     ]
@@ -75,7 +77,14 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
         with Horizontal(id="top"):
             yield DialForm(self.directory, values, country_code=self.settings.country_code, id="dial-form")
             yield RecentDials(id="recent")
-        yield LiveCallsPanel(self.tracker, interval=self.settings.poll_interval, tz=self.tz, id="live")
+        yield LiveCallsPanel(
+            self.tracker,
+            interval=self.settings.poll_interval,
+            tz=self.tz,
+            id="live",
+            archive_after=self.settings.archive_after,
+        )
+        yield StatsStrip(self.tracker, self.tz, id="stats-strip")
         yield self.status_line()
         yield Footer()
 
@@ -134,7 +143,7 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
         """Ask before sending: the tracker's proposal on screen; its answer sends at most once."""
         try:
             proposal = self.tracker.propose(dial)
-        except DialBlocked as blocked:
+        except (DialBlocked, ReadOnlyRefused) as blocked:
             self.notify(blocked.message, title=blocked.title, severity="warning", timeout=4)
             return
         warnings = [proposal.warning] if proposal.warning else []
@@ -201,6 +210,10 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
         if message.outcome.journal_warning:
             self.notify(message.outcome.journal_warning, title="Journal", severity="warning", timeout=10)
 
+    def show_figures(self) -> None:
+        """The strip's figures, now (a call changed)."""
+        self.query_one(StatsStrip).recompute()
+
     # -- campaign cleanup -----------------------------------------------------------------------
 
     def start_cleanups(self) -> None:
@@ -251,7 +264,8 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
         self.form.fill(default_values(self.settings.dial))
 
     def action_focus_live(self) -> None:
-        self.query_one("#live-table").focus()
+        # Focused now, not after the queued keys: ctrl+l then Space in one burst marks a row.
+        self.set_focus(self.query_one("#live-table"))
 
     def action_focus_recent(self) -> None:
         self.query_one(RecentDials).focus()
@@ -262,6 +276,45 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
         from simotui.ui.screens.details import CallDetailScreen
 
         self.app.push_screen(CallDetailScreen(event.call, self.tz, self.tracker.clock(), self.status_line))
+
+    @on(LiveCallsPanel.RedialMarked)
+    def _on_redial_marked(self, event: LiveCallsPanel.RedialMarked) -> None:
+        event.stop()
+        self.confirm_batch([call.dial for call in event.calls])
+
+    def confirm_batch(self, dials: list[Dial]) -> None:
+        """One confirmation listing every request; its ``y`` places one call per dial, once each."""
+        try:
+            batch = self.tracker.propose_batch(dials)
+        except (DialBlocked, ReadOnlyRefused) as blocked:
+            self.notify(blocked.message, title=blocked.title, severity="warning", timeout=4)
+            return
+        warnings = [p.warning for p in batch.proposals if p.warning]
+        if any(isinstance(p.dial, CampaignDial) for p in batch.proposals) and not self.responder_running():
+            warnings.append(NO_RESPONDER)
+        count = len(batch.proposals)
+        services = sorted({p.service for p in batch.proposals})
+        body = {f"#{i} {p.dial.caller} → {p.dial.callee}": p.body for i, p in enumerate(batch.proposals, 1)}
+        screen = ConfirmDialScreen(
+            f"Redial {count} call{'s' if count != 1 else ''}? (one call each)",
+            " + ".join(services) + (f" ×{count}" if count > 1 else ""),
+            body,
+            warning="\n".join(dict.fromkeys(warnings)),
+            on_abandoned=lambda: self.tracker.cancel_batch(batch),
+        )
+        self.app.push_screen(screen, lambda yes: self._batch_answered(batch, bool(yes)))
+
+    def _batch_answered(self, batch: ProposalBatch, yes: bool) -> None:
+        if not yes:
+            self.tracker.cancel_batch(batch)
+            self.notify("Not dialled", timeout=2)
+            return
+        calls = self.tracker.confirm_batch(batch)
+        self.live.redialled()
+        for call in calls:
+            self.live.track(call.key)
+            self._send(call.key)
+        self.notify(f"Dialling {len(calls)} call(s)…", timeout=2)
 
     @on(LiveCallsPanel.RemoveRequested)
     def _on_remove_requested(self, event: LiveCallsPanel.RemoveRequested) -> None:

@@ -80,6 +80,10 @@ class CdrDetailScreen(ReportsDeadWorkers, Screen[None]):
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from simotui.ui.access import allowed
+
+        if not allowed(self, action):
+            return False
         if action == "go_live":
             return self.tracked
         if action == "save_recording":
@@ -131,7 +135,12 @@ class CdrDetailScreen(ReportsDeadWorkers, Screen[None]):
 class CallDetailScreen(Screen[None]):
     """A tracked call: the request sent, what is known, and every CDR leg found."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="call.back")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="call.back"),
+        Binding("t", "copy_timeline(False)", "Copy timeline", id="call.copy-timeline"),
+        Binding("m", "copy_timeline(True)", "Copy Markdown", id="call.copy-markdown"),
+        Binding("w", "save_timeline", "Save timeline", id="call.save-timeline"),
+    ]
 
     def __init__(self, call: Call, tz: tzinfo, now: datetime, status_line: Callable[[], StatusLine]) -> None:
         super().__init__()
@@ -139,6 +148,35 @@ class CallDetailScreen(Screen[None]):
         self.tz = tz
         self.now = now
         self.status_line = status_line
+
+    def timeline(self, markdown: bool) -> str:
+        """The call's timeline for a ticket, numbers masked when masking is on."""
+        from simotui.calls.timeline import timeline_markdown, timeline_text
+
+        build = timeline_markdown if markdown else timeline_text
+        return build(self.call, self.tz, masker(self))
+
+    def action_copy_timeline(self, markdown: bool) -> None:
+        """Copy the timeline over OSC 52 (text, or Markdown for a ticket)."""
+        copy_text(self.app, self.timeline(markdown), "timeline (Markdown)" if markdown else "timeline")
+
+    def action_save_timeline(self) -> None:
+        """Save the Markdown timeline in the downloads directory (0600: it may hold numbers)."""
+        import os
+        from pathlib import Path
+
+        from simotui.private import private_fd
+
+        folder = Path(getattr(self.app, "downloads", Path.cwd()))
+        target = folder / f"call-{self.call.call_id or self.call.campaign_id or self.call.key}-timeline.md"
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with os.fdopen(private_fd(target), "w", encoding="utf-8") as handle:
+                handle.write(self.timeline(markdown=True))
+        except OSError as exc:
+            self.notify(f"Cannot write {target}: {exc.strerror or exc}", severity="error", timeout=8)
+            return
+        self.notify(f"Saved the timeline to {target}", timeout=6)
 
     def on_mount(self) -> None:
         follow_masking(self)

@@ -1,9 +1,10 @@
-"""HistoryScreen: every dial the journal holds — search it, and redial one in two keys."""
+"""HistoryScreen: every dial the journal holds, and every confirmation answered no, with who did
+each — search it, and redial one in two keys."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import tzinfo
 
 from rich.text import Text
@@ -14,9 +15,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from simotui import display
-from simotui.calls.journal import JournalWriter, dial_of
+from simotui.calls.audit import CANCELLED, HistoryRow, history_rows
+from simotui.calls.dials import dial_from_json
+from simotui.calls.journal import JournalWriter
 from simotui.calls.states import CallState
-from simotui.store.journal import JournalEntry
 from simotui.ui.masking import follow_masking, masker
 from simotui.ui.messages import RedialWanted
 from simotui.ui.styles import disposition_style, state_style
@@ -38,7 +40,7 @@ class HistoryScreen(ReportsDeadWorkers, Screen[None]):
         self.journal = journal
         self.tz = tz
         self.status_line = status_line
-        self.entries: dict[str, JournalEntry] = {}
+        self.entries: dict[str, HistoryRow] = {}
 
     def compose(self) -> ComposeResult:
         if self.journal.journal is None:
@@ -47,7 +49,9 @@ class HistoryScreen(ReportsDeadWorkers, Screen[None]):
             yield Label(f"Journal: {self.journal.journal.path}", classes="screen-title", markup=False)
         yield Input(placeholder="search numbers, ids, states…", id="history-search", compact=True)
         table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="history-table")
-        table.add_columns("Requested", "Mode", "Caller → Callee", "State", "Disposition", "Billsec", "Note")
+        table.add_columns(
+            "Requested", "Mode", "Caller → Callee", "State", "Disposition", "Billsec", "Operator", "Note"
+        )
         yield table
         yield self.status_line()
         yield Footer()
@@ -59,32 +63,32 @@ class HistoryScreen(ReportsDeadWorkers, Screen[None]):
 
     @work(exclusive=True, group="history", exit_on_error=False, description="Read the journal")
     async def _load(self, search: str) -> None:
-        entries = await asyncio.to_thread(self.journal.history, search)
+        entries = await asyncio.to_thread(history_rows, self.journal, search)
         self._show(entries)
 
-    def _show(self, entries: list[JournalEntry]) -> None:
+    def _show(self, entries: list[HistoryRow]) -> None:
         table: DataTable[Text] = self.query_one(DataTable)
         table.clear()
         self.entries = {}
         mask = masker(self)
-        for entry in entries:
-            key = str(entry.request_id)
+        for index, entry in enumerate(entries):
+            key = f"{entry.kind}:{entry.key}:{index}"
             self.entries[key] = entry
-            request = entry.request.get("dial", {})
-            parties = f"{request.get('caller', '?')} → {request.get('callee', '?')}"
+            parties = f"{entry.caller} → {entry.callee}"
             disposition = entry.disposition or display.DASH
             try:
                 style = state_style(CallState(entry.state))
             except ValueError:
-                style = ""
+                style = "dim" if entry.state == CANCELLED else ""
             table.add_row(
-                Text(display.gregorian(entry.requested_at, self.tz)),
+                Text(display.gregorian(entry.at, self.tz)),
                 Text(entry.mode),
                 Text(mask(parties)),
                 Text(entry.state, style=style),
                 Text(disposition, style=disposition_style(disposition)),
                 Text(display.DASH if entry.billsec is None else display.duration(entry.billsec)),
-                Text(mask((entry.error_message or "")[:60])),
+                Text(entry.who),
+                Text(mask(entry.note[:60])),
                 key=key,
             )
 
@@ -93,6 +97,11 @@ class HistoryScreen(ReportsDeadWorkers, Screen[None]):
         event.stop()
         self._load(event.value)
         self.query_one(DataTable).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from simotui.ui.access import allowed
+
+        return allowed(self, action)
 
     def action_focus_search(self) -> None:
         self.query_one("#history-search", Input).focus()
@@ -103,7 +112,13 @@ class HistoryScreen(ReportsDeadWorkers, Screen[None]):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
         entry = self.entries.get(key)
-        dial = dial_of(entry) if entry is not None else None
+        dial = None
+        data = entry.request.get("dial") if entry is not None else None
+        if isinstance(data, Mapping):
+            try:
+                dial = dial_from_json(data)
+            except ValueError:
+                dial = None
         if dial is None:
             self.notify(
                 "That entry cannot be redialled (its request cannot be read back)", severity="warning"

@@ -298,11 +298,16 @@ class DialForm(ReportsDeadWorkers, Widget):
                 self.query_one(f"#field-{name}").display = campaign
         trunk = self.query_one("#trunk_name", Input)
         trunk.placeholder = CAMPAIGN_PLACEHOLDERS["trunk_name"] if campaign else PLACEHOLDERS["trunk_name"]
+        from simotui.ui.access import READ_ONLY_FORM, read_only
+
         text = (
             "Campaign: the autodialer rings the caller   ctrl+t: direct"
             if campaign
             else "Direct originate   ctrl+t: campaign"
         )
+        if read_only(self):
+            text = READ_ONLY_FORM
+        self.set_class(read_only(self), "-read-only")
         self.query_one("#dial-mode", Static).update(text)
         self.set_class(campaign, "-campaign")
         self.show_errors({})
@@ -372,5 +377,11 @@ class DialForm(ReportsDeadWorkers, Widget):
         if dial is None:
             first = next((n for n in ALL_FIELDS if n in errors and self._mounted(n)), "caller")
             self.query_one(f"#{first}").focus()
+            return
+        from simotui.ui.access import READ_ONLY_FORM, read_only
+
+        if read_only(self):
+            # Said where the user looks; the tracker would refuse the proposal anyway.
+            self.notify(READ_ONLY_FORM, title="Read-only profile", severity="warning", timeout=4)
             return
         self.post_message(self.Submitted(self, dial))

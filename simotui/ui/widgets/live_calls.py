@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
 from textual.widgets import Static
 
 from simotui import display
@@ -31,6 +30,7 @@ from simotui.ui.masking import masker
 from simotui.ui.messages import PollCycled
 from simotui.ui.styles import disposition_style, state_style
 from simotui.ui.widgets.live_table import LiveTable
+from simotui.ui.widgets.live_view import LiveViewControls
 from simotui.ui.workers import ReportsDeadWorkers
 
 # What an operator reads first comes first: at 80 columns everything up to Wait is on screen, the
@@ -132,13 +132,14 @@ class RowCache:
         return rows
 
 
-class LiveCallsPanel(ReportsDeadWorkers, Widget):
+class LiveCallsPanel(ReportsDeadWorkers, LiveViewControls):
     """A table of tracked calls whose rows the tracker's poll loop updates in place."""
 
     BINDINGS = [
         Binding("enter", "open_call", "Details", id="live.details"),
         Binding("p", "toggle_pause", "Pause", id="live.pause"),
-        Binding("space", "refresh_now", "Refresh", id="live.refresh"),
+        # Space marks a row (live_view); polling now is r.
+        Binding("r", "refresh_now", "Refresh", id="live.refresh"),
         Binding("plus,equals_sign", "slower(-1)", "Faster", show=False, id="live.faster"),
         Binding("minus", "slower(1)", "Slower", show=False, id="live.slower"),
         Binding("x", "remove_campaign", "Remove campaign", show=False, id="live.remove-campaign"),
@@ -171,9 +172,12 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
         interval: float | None,
         tz: tzinfo,
         id: str | None = None,
+        archive_after: float | None = None,
     ) -> None:
         super().__init__(id=id)
         self.tracker = tracker
+        self.archive_after = archive_after
+        self._view_setup(COLUMNS)
         self.tz = tz
         self.board: CallBoard[str] = CallBoard(width=len(COLUMNS))
         self.rows = RowCache()
@@ -182,12 +186,14 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
         self.set_reactive(LiveCallsPanel.interval, interval)
 
     def compose(self) -> ComposeResult:
+        yield from self.compose_filter()
         yield LiveTable(COLUMNS, id="live-table")
         yield Static("No calls yet: fill the form above and press Enter.", id="live-empty")
         yield Static("", id="live-hint")
 
     def on_mount(self) -> None:
         self.border_title = "Live calls"
+        self.load_columns()
         self.render_rows()
         self.set_interval(1.0, self.render_rows)
         mask_changed = getattr(self.app, "mask_changed", None)
@@ -243,12 +249,14 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
     def render_rows(self) -> None:
         """Diff the tracker's calls against the table and apply only the changes."""
         now = self.tracker.clock()
-        snapshot = self.rows.snapshot(dict(self.tracker.calls), now, self.stale, masker(self))
+        snapshot = self.rows.snapshot(self.panel_calls(), now, self.stale, masker(self))
         diff = self.board.apply(snapshot)
         empty = self.query_one("#live-empty")
         if empty.display == bool(snapshot):
             empty.display = not snapshot
         if diff.is_empty:
+            if self.view.active:
+                self.apply_view()  # a sort by a ticking column, a call that changed state
             return
         self.query_one("#live-table", LiveTable).update_rows(
             added={
@@ -260,6 +268,7 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
             },
             removed=diff.removed,
         )
+        self.apply_view()
         self._update_hint()
 
     def _cell(self, key: str, index: int, value: str) -> Text:
@@ -298,6 +307,11 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
         key = self.query_one("#live-table", LiveTable).cursor_key
         return self.tracker.calls.get(key) if key is not None else None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from simotui.ui.access import allowed
+
+        return allowed(self, action) and self.check_view_action(action)
+
     def action_open_call(self) -> None:
         call = self.selected_call()
         if call is not None:
@@ -327,9 +341,10 @@ class LiveCallsPanel(ReportsDeadWorkers, Widget):
             copy_text(self.app, full_id(call), "call id")
 
     def action_copy_row(self) -> None:
-        table = self.query_one("#live-table", LiveTable)
-        if table.cursor_key is not None:
-            copy_text(self.app, "\t".join(table.get_row(table.cursor_key)), "row")
+        self.copy_rows()
+
+    def render_panel(self) -> None:
+        self.render_rows()
 
     def action_refresh_now(self) -> None:
         self.request_refresh()

@@ -10,7 +10,10 @@ it took the whole event loop). This table is built on the line API (``ScrollView
 - an update to a row that is off screen draws nothing.
 
 Rows are keyed by the caller's keys and kept in the order given; a cursor row, Enter, the mouse,
-and a fixed header with its own click (for sorting) behave as in ``DataTable``.
+and a fixed header with its own click (for sorting) behave as in ``DataTable``. The caller may
+show a subset of the rows in another order (:meth:`LiveTable.show_rows`: a filter, a sort), a
+subset of the columns (:attr:`LiveTable.shown_columns`) and marks on rows (:meth:`LiveTable.set_marks`);
+rows not shown keep their cells, so showing them again costs nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from textual.strip import Strip
 
 # One space either side of a cell, as DataTable draws them.
 PADDING = 1
+# Drawn in the left padding of a marked row (one cell wide: nothing moves when a row is marked).
+MARK = "●"
 
 
 class LiveTable(ScrollView, can_focus=True):
@@ -42,6 +47,7 @@ class LiveTable(ScrollView, can_focus=True):
         "live-table--cursor",
         "live-table--even-row",
         "live-table--odd-row",
+        "live-table--marked",
     }
 
     DEFAULT_CSS = """
@@ -61,6 +67,7 @@ class LiveTable(ScrollView, can_focus=True):
         &:dark > .live-table--even-row { background: $surface-darken-1 40%; }
         & > .live-table--header { text-style: bold; background: $panel; color: $foreground; }
         & > .live-table--even-row { background: $surface-lighten-1 50%; }
+        & > .live-table--marked { color: $accent; text-style: bold; }
         & > .live-table--cursor {
             background: $block-cursor-blurred-background;
             color: $block-cursor-blurred-foreground;
@@ -136,6 +143,9 @@ class LiveTable(ScrollView, can_focus=True):
         self._widths: list[int] = [len(label) for label in self.columns]
         self._lines: dict[tuple[str, int, bool], tuple[Strip, Style]] = {}
         self._styles: dict[str, Style] = {}
+        self._marks: frozenset[str] = frozenset()
+        self.shown_columns: tuple[int, ...] = tuple(range(len(self.columns)))
+        """The columns drawn, in table order (the others keep their cells)."""
 
     def on_mount(self) -> None:
         self.virtual_size = Size(self._total_width(), len(self._order) + 1)
@@ -242,10 +252,13 @@ class LiveTable(ScrollView, can_focus=True):
                 counts[cell.cell_len] += 1
                 updated[column] = cell
             self._cells[key] = tuple(updated)
+            index = self._index.get(key)
+            if index is None:  # a row not shown now (filtered out)
+                continue
             for cursor in (True, False):
-                self._lines.pop((key, self._index[key], cursor), None)
-            if top <= self._index[key] < top + height:
-                changed_lines.append(self._index[key])
+                self._lines.pop((key, index, cursor), None)
+            if top <= index < top + height:
+                changed_lines.append(index)
         resized = self._remeasure()
         if dirty or resized:
             self._lines.clear()
@@ -259,10 +272,44 @@ class LiveTable(ScrollView, can_focus=True):
 
     def clear(self) -> None:
         """Remove every row."""
-        self.update_rows(removed=list(self._order))
+        self.update_rows(removed=list(self._cells))
+
+    def show_rows(self, keys: Sequence[str]) -> None:
+        """Show these rows (of those the table holds), in this order; the cursor stays on its row."""
+        order = [key for key in keys if key in self._cells]
+        if order == self._order:
+            return
+        current = self.cursor_key
+        self._order = order
+        self._index = {key: i for i, key in enumerate(order)}
+        self._lines.clear()
+        self.virtual_size = Size(self._total_width(), len(self._order) + 1)
+        if current is not None and current in self._index:
+            self.cursor_row = self._index[current]
+        else:
+            self.cursor_row = min(self.cursor_row, max(len(self._order) - 1, 0))
+            self.post_message(self.RowHighlighted(self, self.cursor_key))
+        self.refresh()
+
+    def set_marks(self, keys: Iterable[str]) -> None:
+        """Mark these rows (drawn with :data:`MARK` and the marked style)."""
+        marks = frozenset(keys)
+        if marks != self._marks:
+            self._marks = marks
+            self._lines.clear()
+            self.refresh()
+
+    def show_columns(self, columns: Sequence[int]) -> None:
+        """Draw only these columns (indexes into :attr:`columns`)."""
+        shown = tuple(sorted({c for c in columns if 0 <= c < len(self.columns)})) or (0,)
+        if shown != self.shown_columns:
+            self.shown_columns = shown
+            self._lines.clear()
+            self.virtual_size = Size(self._total_width(), len(self._order) + 1)
+            self.refresh()
 
     def _total_width(self) -> int:
-        return sum(width + 2 * PADDING for width in self._widths)
+        return sum(self._widths[c] + 2 * PADDING for c in self.shown_columns)
 
     # -- cursor -------------------------------------------------------------------------------
 
@@ -353,21 +400,24 @@ class LiveTable(ScrollView, can_focus=True):
 
     def _column_at(self, x: int) -> int | None:
         edge = 0
-        for column, width in enumerate(self._widths):
-            edge += width + 2 * PADDING
+        for column in self.shown_columns:
+            edge += self._widths[column] + 2 * PADDING
             if x < edge:
                 return column
         return None
 
     # -- drawing ------------------------------------------------------------------------------
 
-    def _row_segments(self, cells: Sequence[Text], row_style: Style, cursor_cell: int = -1) -> list[Segment]:
+    def _row_segments(
+        self, cells: Sequence[Text], row_style: Style, cursor_cell: int = -1, marked: bool = False
+    ) -> list[Segment]:
         segments: list[Segment] = []
         pad = " " * PADDING
         cursor_style = self.get_component_rich_style("live-table--cursor") if cursor_cell >= 0 else None
-        for column, (cell, width) in enumerate(zip(cells, self._widths, strict=True)):
+        for place, column in enumerate(self.shown_columns):
+            cell, width = cells[column], self._widths[column]
             base = row_style + cursor_style if column == cursor_cell and cursor_style else row_style
-            segments.append(Segment(pad, base))
+            segments.append(Segment(MARK + pad[1:] if marked and place == 0 else pad, base))
             # A Text's own style is not in its rendered pieces (rich applies it when printing).
             own = base + self._style(cell.style) if cell.style else base
             if cell.spans:
@@ -404,11 +454,14 @@ class LiveTable(ScrollView, can_focus=True):
             parity = "live-table--even-row" if row % 2 else "live-table--odd-row"
             base = self.rich_style + self.get_component_rich_style(parity)
             cursor_cell = -1
+            marked = key in self._marks
+            if marked:
+                base += self.get_component_rich_style("live-table--marked")
             if cursor and self.cells:
                 cursor_cell = self.cursor_column
             elif cursor:
                 base += self.get_component_rich_style("live-table--cursor")
-            strip = Strip(self._row_segments(self._cells[key], base, cursor_cell))
+            strip = Strip(self._row_segments(self._cells[key], base, cursor_cell, marked))
             cached = self._lines[cache_key] = (strip, base)
         strip, base = cached
         # The row's own background runs to the edge, as DataTable's do.

@@ -44,6 +44,11 @@ class RecentDials(OptionList):
         super().__init__(id=id)
         self.requests: list[Dial] = []
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from simotui.ui.access import allowed
+
+        return allowed(self, action)
+
     def on_mount(self) -> None:
         self.border_title = "Recent dials"
         self.border_subtitle = "⟳ campaign"

@@ -26,6 +26,8 @@ class ConnectionStatus:
     pending: int = 0
     responder: str = ""
     """The bridge responder: where it listens, how it is protected, what it refused."""
+    read_only: bool = False
+    """A read-only profile (said first: it changes what every key does)."""
 
     def with_changes(self, **changes: object) -> ConnectionStatus:
         """A copy with some fields changed."""
@@ -35,6 +37,8 @@ class ConnectionStatus:
 def status_text(status: ConnectionStatus, tz: tzinfo) -> str:
     """The text of the line."""
     parts = [f"{STATE_SYMBOLS.get(status.state, '?')} {status.state}", f"{status.profile} @ {status.server}"]
+    if status.read_only:
+        parts.insert(0, "READ-ONLY")
     # A latency is the last answer's: beside "✕ unreachable" it would claim an answer there is not.
     if status.latency is not None and status.state not in ("unreachable", "error"):
         parts.append(f"{status.latency * 1000:.0f} ms")
