@@ -30,7 +30,7 @@ from simotui.errors import ConfigError
 from simotui.listen import parse_listen
 from simotui.numbers import DEFAULT_COUNTRY_CODE
 from simotui.secret import Secret
-from simotui.settings import CampaignDefaults, DialDefaults, HooksSettings, Settings
+from simotui.settings import CampaignDefaults, DialDefaults, EventsSettings, HooksSettings, Settings
 
 AUTH_MODES: tuple[AuthMode, ...] = ("basic", "key", "both")
 SECRET_COMMAND_TIMEOUT = 10.0
@@ -183,6 +183,14 @@ class HooksProfile:
 
 
 @dataclass(frozen=True, slots=True)
+class EventsProfile(HooksProfile):
+    """``[profiles.NAME.events]`` before its password is resolved: the event receiver."""
+
+    relay: str | None = None
+    """Forward every event as received to this URL too."""
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     """One ``[profiles.NAME]`` table with the defaults filled in; secrets not yet resolved."""
 
@@ -212,6 +220,8 @@ class Profile:
     """``[profiles.NAME.campaign]``."""
     hooks: HooksProfile = field(default_factory=HooksProfile)
     """``[profiles.NAME.hooks]``."""
+    events: EventsProfile = field(default_factory=EventsProfile)
+    """``[profiles.NAME.events]``."""
     country_code: str = DEFAULT_COUNTRY_CODE
     """The PBX's country code: ``+CC…``/``00CC…`` is dialled as ``0…``; empty rewrites nothing."""
     downloads: Path | None = None
@@ -510,6 +520,7 @@ class _Reader:
             dial=self.dial(data, prefix),
             campaign=self.campaign(data, prefix),
             hooks=self.hooks(data, prefix, name),
+            events=self.events(data, prefix, name),
             country_code=country_code,
             downloads=downloads,
         )
@@ -543,9 +554,37 @@ class _Reader:
             remove_when_done=self.boolean(data, prefix, "remove_when_done", c.remove_when_done),
         )
 
-    def hooks(self, profile: Mapping[str, Any], profile_prefix: str, name: str) -> HooksProfile:
-        prefix = _join(profile_prefix, "hooks")
-        data = self.sub_table(profile, profile_prefix, "hooks")
+    def events(self, profile: Mapping[str, Any], profile_prefix: str, name: str) -> EventsProfile:
+        # The same keys as [hooks] (one listener's hardening), and the relay.
+        hooks = self.hooks(profile, profile_prefix, name, table="events", extra=frozenset({"relay"}))
+        data = self.sub_table(profile, profile_prefix, "events")
+        relay: str | None = None
+        if "relay" in data:
+            relay = self.string(data, _join(profile_prefix, "events"), "relay", "")
+            if not relay.startswith(("http://", "https://")):
+                raise self.fail(
+                    _join(_join(profile_prefix, "events"), "relay"), "expected an http:// or https:// URL"
+                )
+        return EventsProfile(
+            listen=hooks.listen,
+            username=hooks.username,
+            password=hooks.password,
+            allowed_ips=hooks.allowed_ips,
+            trusted_proxies=hooks.trusted_proxies,
+            insecure=hooks.insecure,
+            relay=relay,
+        )
+
+    def hooks(
+        self,
+        profile: Mapping[str, Any],
+        profile_prefix: str,
+        name: str,
+        table: str = "hooks",
+        extra: frozenset[str] = frozenset(),
+    ) -> HooksProfile:
+        prefix = _join(profile_prefix, table)
+        data = self.sub_table(profile, profile_prefix, table)
         self.table(
             data,
             prefix,
@@ -559,7 +598,8 @@ class _Reader:
                     "trusted_proxies",
                     "insecure",
                 }
-            ),
+            )
+            | extra,
         )
         listen: str | None = None
         if "listen" in data:
@@ -604,6 +644,7 @@ _PROFILE_KEYS = frozenset(
         "dial",
         "campaign",
         "hooks",
+        "events",
         "country_code",
         "downloads",
     }
@@ -772,6 +813,7 @@ def resolve_settings(
         dial=profile.dial,
         campaign=profile.campaign,
         hooks=_hooks(profile, env) if with_hooks else HooksSettings(),
+        events=_events(profile, env) if with_hooks else EventsSettings(),
         country_code=profile.country_code,
         downloads=profile.downloads,
     )
@@ -829,6 +871,20 @@ def _hooks(profile: Profile, env: Mapping[str, str]) -> HooksSettings:
         allowed_ips=hooks.allowed_ips,
         trusted_proxies=hooks.trusted_proxies,
         insecure=hooks.insecure,
+    )
+
+
+def _events(profile: Profile, env: Mapping[str, str]) -> EventsSettings:
+    events = profile.events
+    password = events.password.resolve(env) if events.password is not None and events.listen else None
+    return EventsSettings(
+        listen=events.listen,
+        username=events.username,
+        password=password,
+        allowed_ips=events.allowed_ips,
+        trusted_proxies=events.trusted_proxies,
+        insecure=events.insecure,
+        relay=events.relay,
     )
 
 
@@ -902,6 +958,13 @@ api_key = "simotui-demo-key"
 # trusted_proxies = ["10.0.0.1"]    # a reverse proxy in front: believe its X-Forwarded-For
 # insecure = false                  # listen beyond loopback with neither auth nor allow-list
 # allowed_ips = ["10.0.0.5", "192.168.1.0/24"]
+#
+# [profiles.prod.events]            # the receiver Simotel pushes its events to (API settings)
+# listen = "0.0.0.0:8082"           # same keys and checks as [hooks]
+# username = "simotel"
+# password_command = ["pass", "show", "simotel/events"]
+# allowed_ips = ["10.0.0.5"]
+# relay = "http://10.0.0.7/simotel-hook"   # forward every event as received (optional)
 
 # How much history the journal keeps.
 [journal]

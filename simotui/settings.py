@@ -80,6 +80,14 @@ class HooksSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class EventsSettings(HooksSettings):
+    """The event receiver Simotel pushes its events to (§7); hardened as the responder is."""
+
+    relay: str | None = None
+    """Forward every event as received to this URL too (a site's existing integration)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything one console session needs to talk to one Simotel."""
 
@@ -105,6 +113,8 @@ class Settings:
     """Campaign-mode defaults."""
     hooks: HooksSettings = field(default_factory=HooksSettings)
     """The bridge responder."""
+    events: EventsSettings = field(default_factory=EventsSettings)
+    """The event receiver (off unless ``events.listen`` is set)."""
     country_code: str = DEFAULT_COUNTRY_CODE
     """The PBX's country: a number typed as ``+CC…`` or ``00CC…`` is dialled as ``0…``; empty
     rewrites nothing."""
