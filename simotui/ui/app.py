@@ -29,6 +29,8 @@ from simotui.calls.poller import next_backoff
 from simotui.calls.tracker import CallTracker
 from simotui.directory import Directory
 from simotui.errors import ApiUnavailable, SimotuiError, fault_words
+from simotui.events.link import EventLink
+from simotui.events.pbx import PbxView
 from simotui.httplog import HttpLog
 from simotui.responder.link import BridgeLink
 from simotui.settings import Settings
@@ -39,6 +41,7 @@ from simotui.ui.messages import (
     CallsChanged,
     ConnectionChecked,
     DialPrefilled,
+    EventsArrived,
     LiveCallWanted,
     PollCycled,
     RedialWanted,
@@ -98,8 +101,14 @@ class SimotuiApp(App[None]):
         journal: Journal | None = None,
         profiles: Sequence[str] = (),
         keys: Mapping[str, str] | None = None,
+        events: EventLink | None = None,
     ) -> None:
         super().__init__()
+        self.events = events or EventLink()
+        """The event receiver Simotel pushes to (none running when not configured)."""
+        self.pbx_view = PbxView()
+        """Every call and extension the PBX's events tell of (the PBX view renders it)."""
+        self.pbx_changed: Signal[None] = Signal(self, "pbx-changed")
         self.profiles = tuple(profiles)
         self.keys = dict(keys or {})
         """The config's ``[keys]``: binding id → keys, applied over the defaults on mount."""
@@ -206,6 +215,7 @@ class SimotuiApp(App[None]):
             self.notify(problem, title="Journal", severity="warning")
         self._catch_hang_up()
         self.bridge.listen(self._bridge_request_seen)
+        self.events.listen(self._events_waiting)
         self._show_responder()
         # Refusals by the responder's own checks are only counted: read the counts now and then.
         self.set_interval(REFUSAL_CHECK_SECONDS, self._show_responder)
@@ -246,7 +256,29 @@ class SimotuiApp(App[None]):
             )
         self._show_responder()
 
+    def _events_waiting(self) -> None:
+        """Called on the receiver's thread, once per burst: post_message is thread-safe."""
+        self.post_message(EventsArrived())
+
+    @on(EventsArrived)
+    def _on_events_arrived(self, _message: EventsArrived) -> None:
+        events = self.events.drain()
+        if not events:
+            return
+        _changed, cdr_pushed = self.tracker.events_seen(events)
+        if cdr_pushed and self.dashboard is not None and self.dashboard.is_mounted:
+            self.dashboard.live.request_refresh()  # the real CDR row is there now: read it
+        if self.pbx_view.apply(events, self.clock()):
+            self.pbx_changed.publish(None)
+
+    def _show_events(self) -> None:
+        if self.events.running:
+            text = f"push {self.events.stats.summary().removeprefix('events ')}"
+            if text != self.status.events:
+                self.set_status(events=text)
+
     def _show_responder(self) -> None:
+        self._show_events()
         if not self.bridge.running:
             return
         stats = self.bridge.stats
@@ -274,6 +306,7 @@ class SimotuiApp(App[None]):
         if self._terminal_watch is not None:
             self._terminal_watch.stop()  # a profile switch starts another app on this terminal
         self.bridge.listen(None)
+        self.events.listen(None)
         await self.client.aclose()
         self.http_log.close()
         # Every queued journal write lands before the process ends.
@@ -539,6 +572,7 @@ def make_app(
     journal: Journal | None = None,
     profiles: Sequence[str] = (),
     keys: Mapping[str, str] | None = None,
+    events: EventLink | None = None,
 ) -> SimotuiApp:
     """Build the console: the one factory the CLI, the demo, the tests and the screenshots use.
 
@@ -552,6 +586,7 @@ def make_app(
         journal: where dials and call states are recorded and restored from; none when None.
         profiles: the config file's profiles, offered in the palette to switch to.
         keys: the config file's ``[keys]`` (binding id → keys), applied with ``set_keymap``.
+        events: the running event receiver; none when None (the console polls only).
     """
     if client is None:
         client = SimotelClient(
@@ -561,4 +596,4 @@ def make_app(
             verify=settings.verify,
             pbx_timezone=settings.pbx_timezone,
         )
-    return SimotuiApp(settings, client, clock, bridge, http_log, journal, profiles, keys)
+    return SimotuiApp(settings, client, clock, bridge, http_log, journal, profiles, keys, events)
