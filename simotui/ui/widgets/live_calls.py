@@ -25,6 +25,7 @@ from simotui.calls.dials import CallMode
 from simotui.calls.model import CLEANUP_FAILED, Call
 from simotui.calls.poller import MAX_INTERVAL, MIN_INTERVAL, CycleReport, PollLoop
 from simotui.calls.states import CallState
+from simotui.calls.timeline import phase_times
 from simotui.calls.tracker import CallTracker
 from simotui.ui.clipboard import copy_text
 from simotui.ui.masking import masker
@@ -63,7 +64,11 @@ def row_label(call: Call) -> str:
     """The call column, short (``…600.702074``, ``⟳ …58605d`` for a campaign): the tail of the
     id is what tells two calls apart; the whole id is in the details and is what ``y`` copies."""
     if call.mode is CallMode.CAMPAIGN:
-        return f"{CAMPAIGN_MARK} …{call.campaign_id[-6:]}" if call.campaign_id else f"{CAMPAIGN_MARK} #{call.key}"
+        return (
+            f"{CAMPAIGN_MARK} …{call.campaign_id[-6:]}"
+            if call.campaign_id
+            else f"{CAMPAIGN_MARK} #{call.key}"
+        )
     short = display.short_call_id(call.call_id)
     return (short if len(short) <= 11 else f"…{short[-10:]}") if call.call_id else f"#{call.key}"
 
@@ -90,6 +95,9 @@ def row_cells(call: Call, now: datetime, stale: bool, mask: Callable[[str], str]
 def explain(call: Call, tz: tzinfo) -> str:
     """The line under the table for the highlighted call: what its state means, and what is next."""
     parts = [call.meaning]
+    phases = phase_times(call)
+    if phases:
+        parts.append(" → ".join(f"{words} {display.clock_time(at, tz)}" for words, at in phases))
     if not call.state.is_final:
         if call.state is CallState.WAITING:
             parts.append(f"'no CDR yet' after {display.clock_time(call.ring_deadline, tz)}")
