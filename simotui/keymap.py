@@ -15,6 +15,7 @@ BINDING_IDS: dict[str, str] = {
     "app.mask": "mask phone numbers on every screen (f3)",
     "app.http-log": "the HTTP log (f4)",
     "app.history": "the journal's history (f5)",
+    "app.pbx": "the PBX view and extension board, from pushed events (f6)",
     "app.help": "show or hide help (f1)",
     "app.help-question": "show or hide help (?)",
     "app.quit": "quit (ctrl+q)",
@@ -61,6 +62,9 @@ BINDING_IDS: dict[str, str] = {
     "history.search": "search the history (/)",
     "history.redial": "redial from the history (enter)",
     "http-log.back": "leave the HTTP log (escape)",
+    "pbx.back": "leave the PBX view (escape)",
+    "pbx.filter": "filter the PBX view (/)",
+    "pbx.dial": "fill the dial form from a PBX call or extension (d)",
     "export.start": "start an export (enter)",
     "export.close": "close the export dialog (escape)",
 }

@@ -163,10 +163,13 @@ class PbxView:
         call = self._call(uid, now)
         extens = call.extens if event.exten in call.extens else (*call.extens, event.exten)
         src, dst = call.src, call.dst
-        if event.state in (ev.ExtenState.RINGING, ev.ExtenState.IN_USE):
-            # Who called whom: a ringing extension is called (direction in); a dialling one calls.
-            calling = event.dialer or event.direction == "out"
-            if calling:
+        if event.dialer:
+            # The extension dialling out is the caller, whatever was guessed before: an
+            # originate rings its first party (direction "in") before it dials the second.
+            src, dst = event.exten, event.participant or dst
+        elif event.state in (ev.ExtenState.RINGING, ev.ExtenState.IN_USE):
+            # Otherwise: a ringing or answering extension is called (direction in); "out" calls.
+            if event.direction == "out":
                 src = src or event.exten
                 dst = dst or (event.participant or "")
             else:

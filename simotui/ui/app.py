@@ -69,6 +69,7 @@ class SimotuiApp(App[None]):
         Binding("f3", "toggle_masking", "Mask", id="app.mask"),
         Binding("f4", "show_http_log", "HTTP log", show=False, id="app.http-log"),
         Binding("f5", "show_history", "History", show=False, id="app.history"),
+        Binding("f6", "show_pbx", "PBX", show=False, id="app.pbx"),
         Binding("f1", "toggle_help", "Help", id="app.help"),
         # Priority, or a number field would take it (and refuse it). A field that can type "?"
         # still gets it: Textual drops the bindings of keys the focused widget consumes.
@@ -379,6 +380,21 @@ class SimotuiApp(App[None]):
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen(self.tracker.journal, self.tz, self.new_status_line))
 
+    def action_show_pbx(self) -> None:
+        from simotui.ui.screens.pbx import PbxScreen
+
+        if not isinstance(self.screen, PbxScreen):
+            self.push_screen(
+                PbxScreen(
+                    self.pbx_view,
+                    self.pbx_changed,
+                    self.clock,
+                    self.tz,
+                    self.new_status_line,
+                    receiving=self.events.running,
+                )
+            )
+
     def _exchange_seen(self, exchange: Exchange) -> None:
         self.http_log.record(exchange)
         self.tracker.observe(exchange)
@@ -490,7 +506,7 @@ class SimotuiApp(App[None]):
         dashboard = self._back_to_dashboard()
         if dashboard is not None:
             dashboard.prefill(message)
-            self.notify("Form filled from the CDR: check it, then Enter to dial.", timeout=4)
+            self.notify("Form filled: check it, then Enter to dial.", timeout=4)
 
     @on(RedialWanted)
     def _on_redial_wanted(self, message: RedialWanted) -> None:
@@ -514,6 +530,11 @@ class SimotuiApp(App[None]):
         yield SystemCommand("Help", "Show the keys of the current view", self.action_toggle_help)
         yield SystemCommand("Check connection", "Ping the server again", self._check_connection)
         yield SystemCommand("History", "Every dial in the journal: search, redial", self.action_show_history)
+        yield SystemCommand(
+            "PBX view",
+            "Every call in progress and every extension's state (pushed events)",
+            self.action_show_pbx,
+        )
         for name in self.profiles:
             if name != self.settings.profile:
                 yield SystemCommand(
