@@ -53,6 +53,8 @@ from simotui.ui.workers import WorkerDied
 Clock = Callable[[], datetime]
 REFUSAL_CHECK_SECONDS = 2.0
 REFUSAL_TOAST_EVERY = 30.0
+#: Seconds between redraws of the PBX view while events keep coming.
+PBX_REDRAW = 0.25
 
 
 class SimotuiApp(App[None]):
@@ -110,6 +112,7 @@ class SimotuiApp(App[None]):
         self.pbx_view = PbxView()
         """Every call and extension the PBX's events tell of (the PBX view renders it)."""
         self.pbx_changed: Signal[None] = Signal(self, "pbx-changed")
+        self._pbx_redraw_due = False
         self.profiles = tuple(profiles)
         self.keys = dict(keys or {})
         """The config's ``[keys]``: binding id → keys, applied over the defaults on mount."""
@@ -269,8 +272,15 @@ class SimotuiApp(App[None]):
         _changed, cdr_pushed = self.tracker.events_seen(events)
         if cdr_pushed and self.dashboard is not None and self.dashboard.is_mounted:
             self.dashboard.live.request_refresh()  # the real CDR row is there now: read it
-        if self.pbx_view.apply(events, self.clock()):
-            self.pbx_changed.publish(None)
+        if self.pbx_view.apply(events, self.clock()) and not self._pbx_redraw_due:
+            # Drawn at most every PBX_REDRAW seconds: at 100 events a second one redraw per
+            # event would cost the loop more than all the events together.
+            self._pbx_redraw_due = True
+            self.set_timer(PBX_REDRAW, self._pbx_redraw)
+
+    def _pbx_redraw(self) -> None:
+        self._pbx_redraw_due = False
+        self.pbx_changed.publish(None)
 
     def _show_events(self) -> None:
         if self.events.running:
