@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from simotui.api.client import Credentials
 from simotui.events.link import EventLink, running_receiver
@@ -32,7 +32,7 @@ class DemoSession:
     settings: Settings
     bridge: BridgeLink
     sim: SimulatorHandle
-    events: EventLink
+    events: EventLink = field(default_factory=EventLink)
 
 
 @contextmanager
