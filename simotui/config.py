@@ -226,6 +226,8 @@ class Profile:
     """The PBX's country code: ``+CC…``/``00CC…`` is dialled as ``0…``; empty rewrites nothing."""
     downloads: Path | None = None
     """Where exports and recordings go; None: the user's downloads directory, ``simotui``."""
+    bell_on: tuple[str, ...] = ()
+    """States that ring the bell (``simotui.calls.bell``); empty: off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -523,7 +525,18 @@ class _Reader:
             events=self.events(data, prefix, name),
             country_code=country_code,
             downloads=downloads,
+            bell_on=self.bell_on(data, prefix),
         )
+
+    def bell_on(self, data: Mapping[str, Any], prefix: str) -> tuple[str, ...]:
+        from simotui.calls.bell import bell_states
+
+        words = self.strings(data, prefix, "bell_on")
+        try:
+            bell_states(words)
+        except ValueError as exc:
+            raise self.fail(_join(prefix, "bell_on"), str(exc)) from None
+        return words
 
     def dial(self, profile: Mapping[str, Any], profile_prefix: str) -> DialDefaults:
         prefix = _join(profile_prefix, "dial")
@@ -645,6 +658,7 @@ _PROFILE_KEYS = frozenset(
         "campaign",
         "hooks",
         "events",
+        "bell_on",
         "country_code",
         "downloads",
     }
@@ -816,6 +830,7 @@ def resolve_settings(
         events=_events(profile, env) if with_hooks else EventsSettings(),
         country_code=profile.country_code,
         downloads=profile.downloads,
+        bell_on=profile.bell_on,
     )
 
 
@@ -934,6 +949,7 @@ api_key = "simotui-demo-key"
 # request_timeout = 10              # seconds per request
 # country_code = "98"               # +98… and 0098… are dialled as 0…; "" rewrites nothing
 # downloads = "~/simotel-exports"   # exports and recordings (default: ~/Downloads/simotui)
+# bell_on = ["answered", "failed", "no CDR"]   # bell + notification when a call reaches one
 #
 # [profiles.prod.dial]              # dial form defaults
 # context = "main_routing"

@@ -120,3 +120,6 @@ class Settings:
     rewrites nothing."""
     downloads: Path | None = None
     """Where exports and recordings are saved; None is :func:`simotui.paths.downloads_dir`."""
+    bell_on: tuple[str, ...] = ()
+    """Call states (or groups: failed, not answered, unknown, ended) that ring the bell and
+    notify when a call reaches one; empty: no bell (see :mod:`simotui.calls.bell`)."""

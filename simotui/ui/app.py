@@ -22,10 +22,12 @@ from textual.worker import Worker, WorkerState
 from simotui.api.client import Exchange, SimotelClient
 from simotui.api.dates import pbx_zone
 from simotui.api.models import Cdr
+from simotui.calls.bell import Bell, bell_states
 from simotui.calls.bridges import BridgeRequestSeen
 from simotui.calls.clock import PbxClock
 from simotui.calls.journal import JournalWriter
 from simotui.calls.poller import next_backoff
+from simotui.calls.states import CallState
 from simotui.calls.tracker import CallTracker
 from simotui.directory import Directory
 from simotui.errors import ApiUnavailable, SimotuiError, fault_words
@@ -113,6 +115,9 @@ class SimotuiApp(App[None]):
         """Every call and extension the PBX's events tell of (the PBX view renders it)."""
         self.pbx_changed: Signal[None] = Signal(self, "pbx-changed")
         self._pbx_redraw_due = False
+        self.call_bell = Bell(bell_states(settings.bell_on))
+        """Rings and notifies when a call reaches a state the profile's ``bell_on`` chose."""
+        self._muted_bell: frozenset[CallState] = frozenset()
         self.profiles = tuple(profiles)
         self.keys = dict(keys or {})
         """The config's ``[keys]``: binding id → keys, applied over the defaults on mount."""
@@ -200,6 +205,7 @@ class SimotuiApp(App[None]):
         self._apply_keys()
         self._remember_theme()
         restored, problems = self.tracker.restore()
+        self.call_bell.know(restored)
         self.dashboard = DashboardScreen(
             self.settings,
             self.client,
@@ -231,9 +237,33 @@ class SimotuiApp(App[None]):
 
     @on(CallsChanged)
     def _on_calls_changed(self, message: CallsChanged) -> None:
+        if self.call_bell.states:
+            self._ring_for(message.keys)
         if self.dashboard is not None and self.dashboard.is_mounted:
             self.dashboard.live.render_rows()
             self.dashboard.start_cleanups()
+
+    def _ring_for(self, keys: frozenset[str]) -> None:
+        from simotui.ui.masking import masker
+
+        calls = [self.tracker.calls[key] for key in keys if key in self.tracker.calls]
+        rung = self.call_bell.reached(calls)
+        if not rung:
+            return
+        self.bell()
+        mask = masker(self)
+        for call in rung[:3]:
+            self.notify(mask(f"{call.caller} → {call.callee}: {call.state.value}"), title="Call", timeout=6)
+        if len(rung) > 3:
+            self.notify(f"and {len(rung) - 3} more call(s)", title="Call", timeout=6)
+
+    def _toggle_bell(self) -> None:
+        if self.call_bell.states:
+            self._muted_bell, self.call_bell.states = self.call_bell.states, frozenset()
+            self.notify("Bell off", timeout=2)
+        else:
+            self.call_bell.states = self._muted_bell or bell_states(["answered", "failed", "no CDR"])
+            self.notify("Bell on: " + ", ".join(sorted(s.value for s in self.call_bell.states)), timeout=4)
 
     def _bridge_request_seen(self, seen: BridgeRequestSeen) -> None:
         """Called on the responder's thread: post_message is thread-safe, nothing else here is."""
@@ -540,6 +570,12 @@ class SimotuiApp(App[None]):
         yield SystemCommand("Help", "Show the keys of the current view", self.action_toggle_help)
         yield SystemCommand("Check connection", "Ping the server again", self._check_connection)
         yield SystemCommand("History", "Every dial in the journal: search, redial", self.action_show_history)
+        bell = "on" if self.call_bell.states else "off"
+        yield SystemCommand(
+            f"Bell: {bell}",
+            "Ring and notify when a call reaches a chosen state (profile bell_on; default answered, failed, no CDR)",
+            self._toggle_bell,
+        )
         yield SystemCommand(
             "PBX view",
             "Every call in progress and every extension's state (pushed events)",

@@ -5,6 +5,7 @@ the detail's timeline says where each fact came from, and the status line shows 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from collections.abc import Iterator
 
 import pytest
@@ -36,7 +37,8 @@ def pushing() -> Iterator[tuple[SimulatorHandle, EventLink]]:
 async def test_a_row_moves_with_each_pushed_event(pushing: tuple[SimulatorHandle, EventLink]) -> None:
     sim, link = pushing
     # No poll interval: only the dial's own refresh and a pushed CDR make the console poll.
-    app = make_app(settings_for(sim, poll_interval=None), clock=sim_clock(sim), events=link)
+    settings = replace(settings_for(sim, poll_interval=None), bell_on=("answered",))
+    app = make_app(settings, clock=sim_clock(sim), events=link)
     async with app.run_test(size=SIZE) as pilot:
         await dial(pilot, "557", "552")
         await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
@@ -58,6 +60,9 @@ async def test_a_row_moves_with_each_pushed_event(pushing: tuple[SimulatorHandle
         await wait_until(pilot, lambda: app.tracker.calls[call.key].state.is_final, what="the CDR")
         final = app.tracker.calls[call.key]
         assert final.state is CallState.ANSWERED, final
+        # The profile's bell_on chose "answered": one notification says so.
+        said = [n.message for n in app._notifications]
+        assert said.count("557 → 552: answered") == 1, said
         for word in ("2nd ringing", "bridged"):
             assert word in seen, seen
         assert seen.index("2nd ringing") < seen.index("bridged")
