@@ -5,8 +5,8 @@ the detail's timeline says where each fact came from, and the status line shows 
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from rich.console import Console
