@@ -291,6 +291,9 @@ class CallTracker:
     def _settle(
         self, call: Call, placement: Placement, *, note: str = "", call_id: str = "", campaign_id: str = ""
     ) -> Call:
+        # From the book's copy: while the request was out, pushed events may have added facts
+        # (the first party's phone rings before the originate's answer arrives).
+        call = self.book.calls.get(call.key, call)
         settled = replace(
             call,
             placement=placement,

@@ -215,3 +215,37 @@ async def test_with_30_percent_of_events_dropped_every_call_ends_right(seed: int
         assert len(outcomes) > 1, outcomes
     finally:
         world.close()
+
+
+async def test_events_that_arrive_before_the_originates_answer_are_kept() -> None:
+    """The caller's phone rings before Simotel's answer to the originate gets back: the facts the
+    events added while the request was out survive the answer (the demo showed them lost)."""
+    holder: dict[str, Pushed] = {}
+
+    def meanwhile(request: object) -> None:
+        # The PBX has processed the originate (its Ringing is pushed); the answer is not back yet.
+        pushed = holder["world"]
+        if str(getattr(request, "url", "")).endswith("call/originate/act"):
+            assert pushed.delivery.wait_idle(SAFETY)
+            changed, _ = pushed.tracker.events_seen(pushed.link.drain())
+            assert changed, "the Ringing was not matched to the call being sent"
+        return None
+
+    pbx = frozen_pbx(meanwhile)  # type: ignore[arg-type]
+    link = EventLink()
+    receiver = start_receiver(link.deliver)
+    delivery = EventDelivery(3, EventTarget(receiver.url), parse_chaos(""))
+    delivery.start()
+    pbx.pbx.webhooks.sink = delivery.submit
+    try:
+        tracker = CallTracker(pbx.client, clock=pbx.now, tz=TEHRAN)
+        holder["world"] = Pushed(pbx, tracker, link, delivery)
+        call = tracker.confirm(tracker.propose(DIAL))
+        assert call is not None
+        outcome = await tracker.send(call.key)
+        assert outcome.call.call_id
+        assert outcome.call.state is CallState.FIRST_RINGING
+        assert outcome.call.push_uid is not None
+    finally:
+        delivery.stop()
+        receiver.stop()
