@@ -432,6 +432,7 @@ class SimotuiApp(App[None]):
                     self.tz,
                     self.new_status_line,
                     receiving=self.events.running,
+                    directory=self.directory,
                 )
             )
 

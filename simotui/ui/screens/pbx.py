@@ -25,6 +25,7 @@ from textual.widgets import Footer, Input, Label, Static
 from simotui import display
 from simotui.api.models import OriginateRequest
 from simotui.board import CallBoard
+from simotui.directory import Directory
 from simotui.events.models import ExtenState
 from simotui.events.pbx import ActiveCall, ExtenRow, PbxView
 from simotui.ui.masking import follow_masking, masker
@@ -33,7 +34,10 @@ from simotui.ui.widgets.live_table import LiveTable
 from simotui.ui.widgets.status_line import StatusLine
 
 CALL_COLUMNS = ("Call", "Kind", "From", "To", "Trunk", "Queue", "State", "For")
-EXTEN_COLUMNS = ("Exten", "State", "With", "Dir", "Queue", "For")
+EXTEN_COLUMNS = ("Exten", "Name", "State", "With", "Dir", "Queue", "For")
+#: The state of an extension the PBX has sent nothing about since the console started.
+UNTOLD = "—"
+NAME_WIDTH = 16
 _EXTEN_STYLES = {
     ExtenState.IDLE: "green",
     ExtenState.RINGING: "bold yellow",
@@ -61,16 +65,26 @@ def call_cells(call: ActiveCall, now: datetime, mask: Callable[[str], str]) -> t
     )
 
 
-def exten_cells(row: ExtenRow, now: datetime, mask: Callable[[str], str]) -> tuple[str, ...]:
+def exten_cells(row: ExtenRow, now: datetime, mask: Callable[[str], str], name: str = "") -> tuple[str, ...]:
     """One extension's row."""
     return (
         row.exten,
+        _short(name),
         row.state.value,
         mask(row.participant) or display.DASH,
         row.direction or display.DASH,
         row.queue or display.DASH,
         display.duration(max(0, int((now - row.since).total_seconds()))),
     )
+
+
+def untold_cells(exten: str, name: str) -> tuple[str, ...]:
+    """An extension the PBX has not told about yet (known from the directory)."""
+    return (exten, _short(name), UNTOLD, display.DASH, display.DASH, display.DASH, display.DASH)
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
 
 
 def _matches(cells: tuple[str, ...], needle: str) -> bool:
@@ -112,8 +126,10 @@ class PbxScreen(Screen[None]):
         tz: tzinfo,
         status_line: Callable[[], StatusLine],
         receiving: bool,
+        directory: Directory | None = None,
     ) -> None:
         super().__init__()
+        self.directory = directory
         self.view = view
         self.changed = changed
         self.clock = clock
@@ -158,11 +174,15 @@ class PbxScreen(Screen[None]):
             for uid, call in sorted(self.view.calls.items(), key=lambda item: item[1].started_at)
             if _matches(cells := call_cells(call, now, mask), self.needle)
         }
-        extens = {
-            exten: cells
-            for exten, row in sorted(self.view.extens.items(), key=lambda item: _exten_order(item[0]))
-            if _matches(cells := exten_cells(row, now, mask), self.needle)
-        }
+        users = self.directory.users if self.directory is not None else {}
+        extens = {}
+        for exten in sorted(set(self.view.extens) | set(users), key=_exten_order):
+            user = users.get(exten)
+            name = user.name if user is not None and user.name != exten else ""
+            row = self.view.extens.get(exten)
+            cells = exten_cells(row, now, mask, name) if row is not None else untold_cells(exten, name)
+            if _matches(cells, self.needle):
+                extens[exten] = cells
         self._apply(self.query_one("#pbx-calls", LiveTable), self.call_board, calls, self._call_cell)
         self._apply(self.query_one("#pbx-extens", LiveTable), self.exten_board, extens, self._exten_cell)
         self._summary(len(calls), len(extens))
@@ -191,7 +211,7 @@ class PbxScreen(Screen[None]):
 
     @staticmethod
     def _exten_cell(index: int, value: str) -> Text:
-        if index == 1:
+        if index == 2:
             try:
                 return Text(value, style=_EXTEN_STYLES[ExtenState(value)])
             except ValueError:
@@ -209,7 +229,12 @@ class PbxScreen(Screen[None]):
         else:
             busy = self.view.busy_extens()
             shown = f" (filter {self.needle!r})" if self.needle else ""
-            text = f"{calls} call(s) in progress · {busy} of {len(self.view.extens)} extension(s) busy{shown}"
+            known = len(self.view.extens) + sum(
+                1
+                for exten in (self.directory.users if self.directory is not None else {})
+                if exten not in self.view.extens
+            )
+            text = f"{calls} call(s) in progress · {busy} of {known} extension(s) busy{shown}"
         summary = self.query_one("#pbx-summary", Static)
         if str(summary.content) != text:
             summary.update(text)
@@ -256,10 +281,11 @@ class PbxScreen(Screen[None]):
         extens = self.query_one("#pbx-extens", LiveTable)
         if extens.has_focus:
             key = extens.cursor_key
-            row = self.view.extens.get(key) if key is not None else None
-            if row is None:
+            if key is None:
                 return None
-            return OriginateRequest(caller=row.exten, callee=row.participant, context="", caller_id="")
+            row = self.view.extens.get(key)
+            callee = row.participant if row is not None else ""
+            return OriginateRequest(caller=key, callee=callee, context="", caller_id="")
         calls = self.query_one("#pbx-calls", LiveTable)
         key = calls.cursor_key
         call = self.view.calls.get(key) if key is not None else None
