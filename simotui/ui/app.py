@@ -55,6 +55,8 @@ from simotui.ui.workers import WorkerDied
 Clock = Callable[[], datetime]
 REFUSAL_CHECK_SECONDS = 2.0
 REFUSAL_TOAST_EVERY = 30.0
+#: Push is healthy (polls relax) while the last event is younger than this, in seconds.
+PUSH_FRESH = 30.0
 #: Seconds between redraws of the PBX view while events keep coming.
 PBX_REDRAW = 0.25
 
@@ -312,9 +314,19 @@ class SimotuiApp(App[None]):
         self._pbx_redraw_due = False
         self.pbx_changed.publish(None)
 
+    def _push_healthy(self) -> bool:
+        age = self.events.stats.age()
+        return age is not None and age < PUSH_FRESH
+
     def _show_events(self) -> None:
         if self.events.running:
             text = f"push {self.events.stats.summary().removeprefix('events ')}"
+            dashboard = self.dashboard
+            loop = dashboard.live.loop if dashboard is not None and dashboard.is_mounted else None
+            if loop is not None:
+                loop.push_healthy = self._push_healthy  # polls relax while events arrive
+            if loop is not None and loop.interval is not None and self._push_healthy():
+                text += f" · polls every {loop.next_delay():g} s"
             if text != self.status.events:
                 self.set_status(events=text)
 

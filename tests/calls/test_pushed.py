@@ -249,3 +249,23 @@ async def test_events_that_arrive_before_the_originates_answer_are_kept() -> Non
     finally:
         delivery.stop()
         receiver.stop()
+
+
+def test_polls_relax_while_push_is_healthy_and_not_otherwise() -> None:
+    from simotui.calls.poller import RELAXED_MAX, PollLoop
+
+    healthy = {"now": False}
+    loop = PollLoop(
+        CallTracker(frozen_pbx().client, clock=lambda: T0, tz=TEHRAN), lambda _r: None, interval=3.0
+    )
+    assert loop.next_delay() == 3.0
+    loop.push_healthy = lambda: healthy["now"]
+    assert loop.next_delay() == 3.0
+    healthy["now"] = True
+    assert loop.next_delay() == 9.0
+    loop.interval = 20.0
+    assert loop.next_delay() == RELAXED_MAX
+    loop.interval = 45.0  # never faster than asked
+    assert loop.next_delay() == 45.0
+    loop.interval = None
+    assert loop.next_delay() is None
