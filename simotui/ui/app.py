@@ -301,10 +301,17 @@ class SimotuiApp(App[None]):
         events = self.events.drain()
         if not events:
             return
-        _changed, cdr_pushed = self.tracker.events_seen(events)
+        try:
+            _changed, cdr_pushed = self.tracker.events_seen(events)
+            moved = self.pbx_view.apply(events, self.clock())
+        except Exception as exc:  # a bug of ours must not end the console; the polls carry on
+            reason = f"{type(exc).__name__}: {exc}"
+            self.http_log.record(Exchange("TASK", "pushed events", None, 0.0, 0, f"failed: {reason}"))
+            self.set_status(detail=f"pushed events could not be applied ({reason}); polling goes on")
+            return
         if cdr_pushed and self.dashboard is not None and self.dashboard.is_mounted:
             self.dashboard.live.request_refresh()  # the real CDR row is there now: read it
-        if self.pbx_view.apply(events, self.clock()) and not self._pbx_redraw_due:
+        if moved and not self._pbx_redraw_due:
             # Drawn at most every PBX_REDRAW seconds: at 100 events a second one redraw per
             # event would cost the loop more than all the events together.
             self._pbx_redraw_due = True

@@ -3,6 +3,7 @@ a filter, and d filling the dial form (nothing sent)."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Static
 
 from simotui.ui.screens.dashboard import DashboardScreen
@@ -65,5 +66,31 @@ async def test_without_a_receiver_the_view_says_how_to_get_one() -> None:
             await wait_for(pilot, lambda: isinstance(scene.app.screen, PbxScreen))
             summary = str(scene.app.screen.query_one("#pbx-summary", Static).content)
             assert "No event receiver runs" in summary and "[events]" in summary
+    finally:
+        scene.close()
+
+
+async def test_a_bug_applying_events_is_said_and_the_console_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    from simotui.calls.tracker import CallTracker
+    from simotui.events import models as m
+
+    scene = build_scene(history=0)
+    app = scene.app
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            feed_events(scene)
+
+            def broken(_self: object, _events: object) -> object:
+                raise RuntimeError("boom")
+
+            monkeypatch.setattr(CallTracker, "events_seen", broken)
+            app.events.deliver(m.Ping("Ping"))
+            await wait_for(pilot, lambda: "pushed events could not be applied" in app.status.detail)
+            assert "RuntimeError: boom" in app.status.detail
+            assert app.is_running
+            # The next burst is taken again (the guard is per burst, not a latch).
+            app.events.deliver(m.Ping("Ping"))
+            await pilot.pause(0.1)
+            assert not app.events.drain()
     finally:
         scene.close()
