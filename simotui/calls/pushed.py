@@ -27,8 +27,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from simotui.events import models as ev
+
+if TYPE_CHECKING:
+    from simotui.calls.model import Call
 
 
 class Phase(IntEnum):
@@ -104,3 +108,14 @@ def binds(event: ev.Event, caller: str, callee: str) -> bool:
             and event.participant in (None, callee)
         )
     return isinstance(event, ev.OutgoingCall) and event.number == caller
+
+
+def cdr_not_pushed(call: Call) -> bool:
+    """Whether a direct call ended by a polled CDR no pushed Cdr had announced (a gap in the events,
+    or a Cdr still on its way when the poll found the row)."""
+    return (
+        call.state.is_final
+        and bool(call.legs)
+        and bool(call.call_id)
+        and not any(fact.name == "Cdr" for fact in call.pushed)
+    )

@@ -33,6 +33,8 @@ class EventStats:
         self.relay_dropped = 0
         """Deliveries not relayed because the relay's queue was full."""
         self._arrivals: deque[float] = deque(maxlen=RATE_SAMPLES)
+        self.gaps = 0
+        """Tracked calls whose CDR only the polls found: its pushed Cdr never arrived."""
 
     def accept(self, name: str) -> None:
         with self._lock:
@@ -52,6 +54,10 @@ class EventStats:
                 self.relayed += 1
             else:
                 self.relay_failed += 1
+
+    def gap(self) -> None:
+        with self._lock:
+            self.gaps += 1
 
     def relay_drop(self) -> None:
         with self._lock:
@@ -92,6 +98,8 @@ class EventStats:
             if total:
                 top = ", ".join(f"{reason} {count:,}" for reason, count in self.refused.most_common(2))
                 parts.append(f"refused {total:,} ({top})")
+            if self.gaps:
+                parts.append(f"{self.gaps:,} CDR(s) only polled")
             lost = self.relay_failed + self.relay_dropped
             if lost:
                 parts.append(f"relay lost {lost:,}")

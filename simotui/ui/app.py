@@ -120,6 +120,7 @@ class SimotuiApp(App[None]):
         self.call_bell = Bell(bell_states(settings.bell_on))
         """Rings and notifies when a call reaches a state the profile's ``bell_on`` chose."""
         self._muted_bell: frozenset[CallState] = frozenset()
+        self._gaps_seen: set[str] = set()
         self.profiles = tuple(profiles)
         self.keys = dict(keys or {})
         """The config's ``[keys]``: binding id → keys, applied over the defaults on mount."""
@@ -241,9 +242,22 @@ class SimotuiApp(App[None]):
     def _on_calls_changed(self, message: CallsChanged) -> None:
         if self.call_bell.states:
             self._ring_for(message.keys)
+        if self.events.running:
+            self._count_gaps(message.keys)
         if self.dashboard is not None and self.dashboard.is_mounted:
             self.dashboard.live.render_rows()
             self.dashboard.start_cleanups()
+
+    def _count_gaps(self, keys: frozenset[str]) -> None:
+        """A call that ended by a polled CDR its pushed Cdr never announced is a gap in the events."""
+        from simotui.calls.pushed import cdr_not_pushed
+
+        for key in keys:
+            call = self.tracker.calls.get(key)
+            if call is not None and key not in self._gaps_seen and call.state.is_final:
+                self._gaps_seen.add(key)
+                if cdr_not_pushed(call):
+                    self.events.stats.gap()
 
     def _ring_for(self, keys: frozenset[str]) -> None:
         from simotui.ui.masking import masker

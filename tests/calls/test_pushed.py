@@ -269,3 +269,20 @@ def test_polls_relax_while_push_is_healthy_and_not_otherwise() -> None:
     assert loop.next_delay() == 45.0
     loop.interval = None
     assert loop.next_delay() is None
+
+
+def test_a_cdr_only_the_polls_found_is_a_gap() -> None:
+    from simotui.calls.pushed import cdr_not_pushed
+    from simotui.events.stats import EventStats
+
+    from .helpers import cdr
+
+    call = placed()
+    assert not cdr_not_pushed(call)  # not ended
+    ended = call.with_legs([cdr("r1", call.call_id)])
+    assert cdr_not_pushed(ended)
+    told = ended.with_push(PushFact(later(5), "CDR pushed: ANSWERED", Phase.HUNG_UP, "Cdr"))
+    assert not cdr_not_pushed(told)
+    stats = EventStats(now=lambda: 0.0)
+    stats.gap()
+    assert "1 CDR(s) only polled" in stats.summary()

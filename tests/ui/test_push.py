@@ -67,6 +67,7 @@ async def test_a_row_moves_with_each_pushed_event(pushing: tuple[SimulatorHandle
             assert word in seen, seen
         assert seen.index("2nd ringing") < seen.index("bridged")
         await wait_until(pilot, lambda: "push" in app.status.events)
+        assert app.events.stats.gaps == 0  # its Cdr was pushed: no gap
         table.focus()
         table.move_cursor(call.key)
         await pilot.press("enter")
