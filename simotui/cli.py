@@ -158,6 +158,7 @@ def _run_console(args: argparse.Namespace) -> int:
 
     from simotui import paths
     from simotui.commands.common import connect
+    from simotui.events.link import running_receiver
     from simotui.httplog import HttpLog
     from simotui.listen import parse_listen
     from simotui.responder.link import running_bridge
@@ -187,7 +188,7 @@ def _run_console(args: argparse.Namespace) -> int:
             http_log.attach_file(paths.log_file())
         except OSError as exc:
             print(f"simotui: not writing the HTTP log to {paths.log_file()}: {exc}", file=sys.stderr)
-        with running_bridge(settings.hooks) as bridge:
+        with running_bridge(settings.hooks) as bridge, running_receiver(settings.events) as events:
             app = make_app(
                 settings,
                 bridge=bridge,
@@ -195,6 +196,7 @@ def _run_console(args: argparse.Namespace) -> int:
                 journal=journal,
                 profiles=tuple(connection.config.profiles),
                 keys=connection.config.keys,
+                events=events,
             )
             app.run()
         switch_to = getattr(app, "switch_to", None)
@@ -221,12 +223,14 @@ def _run_console_demo(args: argparse.Namespace) -> int:
         keys = {}
 
     interval = getattr(args, "poll_interval", DEFAULT_POLL_INTERVAL) or None
-    print("simotui: starting the demo simulator and bridge responder…", file=sys.stderr)
+    print("simotui: starting the demo simulator, bridge responder and event receiver…", file=sys.stderr)
     # The demo PBX is new every time: its calls go to a journal of their own, not the user's.
     with tempfile.TemporaryDirectory(prefix="simotui-demo-") as scratch:
         journal = Journal(Path(scratch) / "journal.sqlite3")
         with demo_session(seed=args.seed, speed=args.speed, poll_interval=interval) as session:
-            app = make_app(session.settings, bridge=session.bridge, journal=journal, keys=keys)
+            app = make_app(
+                session.settings, bridge=session.bridge, journal=journal, keys=keys, events=session.events
+            )
             app.run()
     return ExitCode.OK
 

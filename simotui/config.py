@@ -30,7 +30,7 @@ from simotui.errors import ConfigError
 from simotui.listen import parse_listen
 from simotui.numbers import DEFAULT_COUNTRY_CODE
 from simotui.secret import Secret
-from simotui.settings import CampaignDefaults, DialDefaults, HooksSettings, Settings
+from simotui.settings import CampaignDefaults, DialDefaults, EventsSettings, HooksSettings, Settings
 
 AUTH_MODES: tuple[AuthMode, ...] = ("basic", "key", "both")
 SECRET_COMMAND_TIMEOUT = 10.0
@@ -183,6 +183,14 @@ class HooksProfile:
 
 
 @dataclass(frozen=True, slots=True)
+class EventsProfile(HooksProfile):
+    """``[profiles.NAME.events]`` before its password is resolved: the event receiver."""
+
+    relay: str | None = None
+    """Forward every event as received to this URL too."""
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     """One ``[profiles.NAME]`` table with the defaults filled in; secrets not yet resolved."""
 
@@ -212,6 +220,8 @@ class Profile:
     """``[profiles.NAME.campaign]``."""
     hooks: HooksProfile = field(default_factory=HooksProfile)
     """``[profiles.NAME.hooks]``."""
+    events: EventsProfile = field(default_factory=EventsProfile)
+    """``[profiles.NAME.events]``."""
     country_code: str = DEFAULT_COUNTRY_CODE
     """The PBX's country code: ``+CC…``/``00CC…`` is dialled as ``0…``; empty rewrites nothing."""
     downloads: Path | None = None
@@ -220,6 +230,8 @@ class Profile:
     """Look, never touch: no dial, campaign or removal is offered or sent."""
     archive_after: float | None = None
     """Seconds after its end a settled call leaves the live panel; None (``0``) keeps it."""
+    bell_on: tuple[str, ...] = ()
+    """States that ring the bell (``simotui.calls.bell``); empty: off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -514,11 +526,23 @@ class _Reader:
             dial=self.dial(data, prefix),
             campaign=self.campaign(data, prefix),
             hooks=self.hooks(data, prefix, name),
+            events=self.events(data, prefix, name),
             country_code=country_code,
             downloads=downloads,
             readonly=self.boolean(data, prefix, "readonly", False),
             archive_after=self.number(data, prefix, "archive_after", 0.0, 0.0) or None,
+            bell_on=self.bell_on(data, prefix),
         )
+
+    def bell_on(self, data: Mapping[str, Any], prefix: str) -> tuple[str, ...]:
+        from simotui.calls.bell import bell_states
+
+        words = self.strings(data, prefix, "bell_on")
+        try:
+            bell_states(words)
+        except ValueError as exc:
+            raise self.fail(_join(prefix, "bell_on"), str(exc)) from None
+        return words
 
     def dial(self, profile: Mapping[str, Any], profile_prefix: str) -> DialDefaults:
         prefix = _join(profile_prefix, "dial")
@@ -549,9 +573,37 @@ class _Reader:
             remove_when_done=self.boolean(data, prefix, "remove_when_done", c.remove_when_done),
         )
 
-    def hooks(self, profile: Mapping[str, Any], profile_prefix: str, name: str) -> HooksProfile:
-        prefix = _join(profile_prefix, "hooks")
-        data = self.sub_table(profile, profile_prefix, "hooks")
+    def events(self, profile: Mapping[str, Any], profile_prefix: str, name: str) -> EventsProfile:
+        # The same keys as [hooks] (one listener's hardening), and the relay.
+        hooks = self.hooks(profile, profile_prefix, name, table="events", extra=frozenset({"relay"}))
+        data = self.sub_table(profile, profile_prefix, "events")
+        relay: str | None = None
+        if "relay" in data:
+            relay = self.string(data, _join(profile_prefix, "events"), "relay", "")
+            if not relay.startswith(("http://", "https://")):
+                raise self.fail(
+                    _join(_join(profile_prefix, "events"), "relay"), "expected an http:// or https:// URL"
+                )
+        return EventsProfile(
+            listen=hooks.listen,
+            username=hooks.username,
+            password=hooks.password,
+            allowed_ips=hooks.allowed_ips,
+            trusted_proxies=hooks.trusted_proxies,
+            insecure=hooks.insecure,
+            relay=relay,
+        )
+
+    def hooks(
+        self,
+        profile: Mapping[str, Any],
+        profile_prefix: str,
+        name: str,
+        table: str = "hooks",
+        extra: frozenset[str] = frozenset(),
+    ) -> HooksProfile:
+        prefix = _join(profile_prefix, table)
+        data = self.sub_table(profile, profile_prefix, table)
         self.table(
             data,
             prefix,
@@ -565,7 +617,8 @@ class _Reader:
                     "trusted_proxies",
                     "insecure",
                 }
-            ),
+            )
+            | extra,
         )
         listen: str | None = None
         if "listen" in data:
@@ -610,6 +663,8 @@ _PROFILE_KEYS = frozenset(
         "dial",
         "campaign",
         "hooks",
+        "events",
+        "bell_on",
         "country_code",
         "downloads",
         "readonly",
@@ -780,10 +835,12 @@ def resolve_settings(
         dial=profile.dial,
         campaign=profile.campaign,
         hooks=_hooks(profile, env) if with_hooks else HooksSettings(),
+        events=_events(profile, env) if with_hooks else EventsSettings(),
         country_code=profile.country_code,
         downloads=profile.downloads,
         read_only=profile.readonly,
         archive_after=profile.archive_after,
+        bell_on=profile.bell_on,
     )
 
 
@@ -842,6 +899,20 @@ def _hooks(profile: Profile, env: Mapping[str, str]) -> HooksSettings:
     )
 
 
+def _events(profile: Profile, env: Mapping[str, str]) -> EventsSettings:
+    events = profile.events
+    password = events.password.resolve(env) if events.password is not None and events.listen else None
+    return EventsSettings(
+        listen=events.listen,
+        username=events.username,
+        password=password,
+        allowed_ips=events.allowed_ips,
+        trusted_proxies=events.trusted_proxies,
+        insecure=events.insecure,
+        relay=events.relay,
+    )
+
+
 def load_settings(
     overrides: Overrides | None = None,
     env: Mapping[str, str] | None = None,
@@ -890,6 +961,7 @@ api_key = "simotui-demo-key"
 # downloads = "~/simotel-exports"   # exports and recordings (default: ~/Downloads/simotui)
 # readonly = true                   # look, never touch: no dial, campaign or removal is sent
 # archive_after = 600               # settled calls leave the live panel 10 min after they end
+# bell_on = ["answered", "failed", "no CDR"]   # bell + notification when a call reaches one
 #
 # [profiles.prod.dial]              # dial form defaults
 # context = "main_routing"
@@ -914,6 +986,13 @@ api_key = "simotui-demo-key"
 # trusted_proxies = ["10.0.0.1"]    # a reverse proxy in front: believe its X-Forwarded-For
 # insecure = false                  # listen beyond loopback with neither auth nor allow-list
 # allowed_ips = ["10.0.0.5", "192.168.1.0/24"]
+#
+# [profiles.prod.events]            # the receiver Simotel pushes its events to (API settings)
+# listen = "0.0.0.0:8082"           # same keys and checks as [hooks]
+# username = "simotel"
+# password_command = ["pass", "show", "simotel/events"]
+# allowed_ips = ["10.0.0.5"]
+# relay = "http://10.0.0.7/simotel-hook"   # forward every event as received (optional)
 
 # How much history the journal keeps.
 [journal]

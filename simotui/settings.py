@@ -80,6 +80,14 @@ class HooksSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class EventsSettings(HooksSettings):
+    """The event receiver Simotel pushes its events to (§7); hardened as the responder is."""
+
+    relay: str | None = None
+    """Forward every event as received to this URL too (a site's existing integration)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything one console session needs to talk to one Simotel."""
 
@@ -105,6 +113,8 @@ class Settings:
     """Campaign-mode defaults."""
     hooks: HooksSettings = field(default_factory=HooksSettings)
     """The bridge responder."""
+    events: EventsSettings = field(default_factory=EventsSettings)
+    """The event receiver (off unless ``events.listen`` is set)."""
     country_code: str = DEFAULT_COUNTRY_CODE
     """The PBX's country: a number typed as ``+CC…`` or ``00CC…`` is dialled as ``0…``; empty
     rewrites nothing."""
@@ -115,3 +125,6 @@ class Settings:
     archive_after: float | None = None
     """Seconds after its end a settled call leaves the live panel (None: it stays; the journal
     and the history keep it either way)."""
+    bell_on: tuple[str, ...] = ()
+    """Call states (or groups: failed, not answered, unknown, ended) that ring the bell and
+    notify when a call reaches one; empty: no bell (see :mod:`simotui.calls.bell`)."""

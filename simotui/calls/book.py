@@ -21,7 +21,9 @@ from datetime import datetime, timedelta
 
 from simotui.api.models import Campaign, CampaignReportRow, Cdr
 from simotui.calls.dials import CallMode
-from simotui.calls.model import Call, Placement, originate_epoch
+from simotui.calls.model import RING_GRACE, Call, Placement, originate_epoch
+from simotui.calls.pushed import PushFact, binds, phase_of
+from simotui.events import models as ev
 
 # How far an originate id's epoch may lie outside the send window: the PBX's clock is only
 # estimated, and the epoch is whole seconds.
@@ -182,6 +184,58 @@ class CallBook:
         if call is not None:
             self._set(call.with_bridge(unique_id, at), changed)
         return changed
+
+    def apply_events(self, events: Iterable[ev.Event], now: datetime) -> tuple[set[str], set[str]]:
+        """Match pushed events to direct calls (see :mod:`simotui.calls.pushed`).
+
+        Returns the keys that changed, and the keys of calls whose CDR was pushed (a poll should
+        read the real row now).
+        """
+        changed: set[str] = set()
+        cdr_pushed: set[str] = set()
+        direct = [c for c in self.calls.values() if c.mode is CallMode.DIRECT and not c.state.is_final]
+        if not direct:
+            return changed, cdr_pushed
+        by_call_id = {c.call_id: c.key for c in direct if c.call_id}
+        by_uid = {c.push_uid: c.key for c in direct if c.push_uid}
+        for event in events:
+            key = None
+            originated = getattr(event, "originated_call_id", None)
+            if originated:
+                key = by_call_id.get(originated)
+            if key is None and event.unique_id:
+                key = by_uid.get(event.unique_id)
+            if key is None:
+                key = self._bind(event, now, set(by_uid.values()))
+            if key is None:
+                continue
+            call = self.calls[key]
+            said = phase_of(event, call.caller, call.callee)
+            if said is None:
+                continue
+            phase, text = said
+            updated = call.with_push(PushFact(now, text, phase, event.name), event.unique_id)
+            if updated.push_uid and updated.push_uid not in by_uid:
+                by_uid[updated.push_uid] = key
+            self._set(updated, changed)
+            if isinstance(event, ev.CdrEvent):
+                cdr_pushed.add(key)
+        return changed, cdr_pushed
+
+    def _bind(self, event: ev.Event, now: datetime, bound: set[str]) -> str | None:
+        """The oldest unbound direct call this event can be the first sign of life of."""
+        for call in self.calls.values():
+            if call.mode is not CallMode.DIRECT or call.state.is_final or call.key in bound:
+                continue
+            if call.placement in (Placement.REFUSED, Placement.NOT_SENT):
+                continue
+            # Within the first party's ring window (plus grace) of the request: an old call of
+            # the same parties is not woken by someone else's new one.
+            if now > call.requested_at + (call.ring_deadline - call.started_at) + RING_GRACE:
+                continue
+            if binds(event, call.caller, call.callee):
+                return call.key
+        return None
 
     def apply(self, updated: Call) -> set[str]:
         """Replace a call with a newer version of itself."""

@@ -27,6 +27,7 @@ from enum import StrEnum
 
 from simotui.api.models import CampaignReportRow, Cdr, Disposition, OriginateRequest
 from simotui.calls.dials import CAMPAIGN_RING, CallMode, CampaignDial, Dial, mode_of
+from simotui.calls.pushed import FACT_LIMIT, Phase, PushFact
 from simotui.calls.states import MEANINGS, CallState
 
 GRACE = timedelta(seconds=30)
@@ -84,6 +85,18 @@ _LEG_ENDS = frozenset(
         CallState.ENDED,
     }
 )
+# A direct call's state while pushed events tell how far it has gone (never final: polls end it).
+_PROGRESS = {
+    Phase.FIRST_RINGING: CallState.FIRST_RINGING,
+    Phase.FIRST_ANSWERED: CallState.FIRST_ANSWERED,
+    Phase.SECOND_RINGING: CallState.SECOND_RINGING,
+    Phase.TALKING: CallState.BRIDGED,
+    Phase.HUNG_UP: CallState.HUNG_UP,
+}
+_DIRECT_MEANINGS = {
+    CallState.FIRST_ANSWERED: "the first party answered (pushed event); Simotel dials the second",
+    CallState.BRIDGED: "both parties answered and are talking (pushed event); the CDR comes at hang-up",
+}
 _GIVEN_UP = frozenset({CallState.NO_CDR, CallState.NO_TRACE, CallState.NO_REPORT, CallState.NOT_BRIDGED})
 
 
@@ -121,6 +134,10 @@ class Call:
     cleanup: str = ""
     covered_until: datetime | None = None
     """Successful, complete polls have looked for this call up to this PBX time."""
+    pushed: tuple[PushFact, ...] = ()
+    """What pushed events said about the call, in the order they arrived (see calls/pushed.py)."""
+    push_uid: str | None = None
+    """The PBX's ``unique_id`` the call's events carry, once one was matched to it."""
     state: CallState = field(init=False)
     ended_at: datetime | None = field(init=False)
 
@@ -210,9 +227,22 @@ class Call:
             return CallState.NO_TRACE if self._past(self.deadline) else CallState.MAYBE_PLACED
         if self._past(self.deadline):
             return CallState.NO_CDR
+        progress = self.progress
+        if progress is not None:
+            return _PROGRESS[progress]
         if self._past(self.ring_deadline):
             return CallState.NO_CDR_YET
         return CallState.WAITING
+
+    @property
+    def progress(self) -> Phase | None:
+        """The furthest phase pushed events have told (None: no event has)."""
+        phases = [fact.phase for fact in self.pushed if fact.phase is not None]
+        return max(phases) if phases else None
+
+    def phase_at(self, phase: Phase) -> datetime | None:
+        """When an event first told that the call reached ``phase``."""
+        return next((fact.at for fact in self.pushed if fact.phase is phase), None)
 
     def _leg_state(self) -> CallState:
         leg = self.main_leg
@@ -283,6 +313,20 @@ class Call:
     def meaning(self) -> str:
         """What the state means for this call, in a sentence."""
         text = MEANINGS[self.state]
+        if self.mode is CallMode.DIRECT:
+            text = _DIRECT_MEANINGS.get(self.state, text)
+            answered = any(
+                f.phase is not None and Phase.FIRST_ANSWERED <= f.phase < Phase.HUNG_UP for f in self.pushed
+            )
+            if (
+                self.state is CallState.HUNG_UP
+                and not answered
+                and not any(f.name == "Cdr" for f in self.pushed)
+            ):
+                text = (
+                    "the first party's phone stopped ringing and no answer was pushed: if it never answered, "
+                    "Simotel writes no CDR (still polled)"
+                )
         if self.state is CallState.BRIDGED and self.bridged_at is not None:
             text = f"bridged to {self.callee}; waiting for the second leg's CDR"
         if self.state is CallState.RETRYING_FIRST and self.report is not None:
@@ -380,6 +424,15 @@ class Call:
         if self.bridge_unique_id == unique_id:
             return self
         return replace(self, bridge_unique_id=unique_id, bridged_at=self.bridged_at or at)
+
+    def with_push(self, fact: PushFact, unique_id: str | None = None) -> Call:
+        """The call after a pushed event said ``fact`` (bound to ``unique_id`` if not yet bound)."""
+        uid = self.push_uid or unique_id
+        same = any(old.text == fact.text and old.phase == fact.phase for old in self.pushed)
+        if same and uid == self.push_uid:
+            return self  # a duplicate: the first arrival is the fact
+        facts = self.pushed if same else (*self.pushed, fact)[-FACT_LIMIT:]
+        return replace(self, pushed=facts, push_uid=uid)
 
     def covered(self, until: datetime) -> Call:
         """The call after a successful, complete poll looked for it up to ``until``."""

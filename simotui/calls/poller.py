@@ -20,6 +20,10 @@ from simotui.errors import SimotuiError
 
 MIN_INTERVAL, MAX_INTERVAL = 1.0, 60.0
 BACKOFF_CEILING = 60.0
+#: While pushed events arrive, polls are this many times further apart (at most RELAXED_MAX s):
+#: a pushed Cdr wakes the loop anyway, so polls only catch what events lost.
+RELAX = 3.0
+RELAXED_MAX = 30.0
 
 
 class PollCrashed(SimotuiError):
@@ -63,8 +67,21 @@ class PollLoop:
     report: Callable[[CycleReport], None]
     interval: float | None = 3.0
     paused: bool = False
+    push_healthy: Callable[[], bool] | None = None
+    """Whether pushed events are arriving now (the console's receiver); polls then relax."""
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _backoff: float = 0.0
+
+    def next_delay(self) -> float | None:
+        """Seconds until the next cycle: the backoff after a failure, else the interval — relaxed
+        while push is healthy; None waits to be woken."""
+        if self._backoff:
+            return self._backoff
+        if self.interval is None:
+            return None
+        if self.push_healthy is not None and self.push_healthy():
+            return max(self.interval, min(self.interval * RELAX, RELAXED_MAX))
+        return self.interval
 
     def wake(self) -> None:
         """Poll now (even while paused)."""
@@ -92,7 +109,7 @@ class PollLoop:
             self._wake.clear()
             if (forced or not self.paused) and self.tracker.wants_polling():
                 self.report(await self.cycle())
-            delay = self._backoff or self.interval
+            delay = self.next_delay()
             try:
                 if delay is None:
                     await self._wake.wait()

@@ -37,6 +37,10 @@ class CallState(StrEnum):
     # A direct call Simotel accepted.
     WAITING = "waiting for CDR"
     NO_CDR_YET = "no CDR yet"
+    # A direct call, as pushed events tell its progress (see calls/pushed.py).
+    FIRST_RINGING = "1st ringing"
+    SECOND_RINGING = "2nd ringing"
+    HUNG_UP = "hung up"
     # A campaign call Simotel accepted.
     DIALLING_FIRST = "dialling 1st"
     RETRYING_FIRST = "retrying 1st"
@@ -82,6 +86,9 @@ _ONGOING = frozenset(
         CallState.MAYBE_PLACED,
         CallState.WAITING,
         CallState.NO_CDR_YET,
+        CallState.FIRST_RINGING,
+        CallState.SECOND_RINGING,
+        CallState.HUNG_UP,
         CallState.DIALLING_FIRST,
         CallState.RETRYING_FIRST,
         CallState.FIRST_ANSWERED,
@@ -97,6 +104,9 @@ _TONES: dict[CallState, Tone] = {
     CallState.NO_TRACE: Tone.UNKNOWN,
     CallState.WAITING: Tone.LIVE,
     CallState.NO_CDR_YET: Tone.UNKNOWN,
+    CallState.FIRST_RINGING: Tone.LIVE,
+    CallState.SECOND_RINGING: Tone.LIVE,
+    CallState.HUNG_UP: Tone.LIVE,
     CallState.DIALLING_FIRST: Tone.LIVE,
     CallState.RETRYING_FIRST: Tone.LIVE,
     CallState.FIRST_ANSWERED: Tone.LIVE,
@@ -132,6 +142,9 @@ MEANINGS: dict[CallState, str] = {
     CallState.NO_CDR_YET: (
         "no CDR yet: the first party did not answer, or the call is still going (still polled)"
     ),
+    CallState.FIRST_RINGING: "the first party's phone is ringing (pushed event)",
+    CallState.SECOND_RINGING: "the first party answered; the second party's phone is ringing (pushed event)",
+    CallState.HUNG_UP: "the call has ended (pushed event); its CDR is being read",
     CallState.DIALLING_FIRST: "the autodialer is ringing the first party",
     CallState.RETRYING_FIRST: "the first party did not answer a try; the autodialer will try again",
     CallState.FIRST_ANSWERED: "the first party answered; waiting for Simotel to ask for the second",

@@ -10,8 +10,8 @@ It holds the book of calls and is the only thing that changes it. What it offers
   placed", and the polls find out.
 - **A poll cycle** (:meth:`CallTracker.poll`): plan, fetch, apply (see :mod:`simotui.calls.polling`).
 - **Evidence from elsewhere**: a bridge the responder handed on (:meth:`CallTracker.bridge_seen`).
-  A pushed Simotel event is one more kind of evidence; it would enter here the same way, as a
-  method that updates the book and reports the keys it changed.
+  Pushed Simotel events (:meth:`CallTracker.events_seen`) add progress facts, never a final
+  state (see :mod:`simotui.calls.pushed`).
 - **Campaign cleanup** once a campaign call is final, and **restore** after a restart.
 
 Every change is journalled (by :class:`~simotui.calls.journal.JournalWriter`) and reported to
@@ -40,6 +40,7 @@ from simotui.calls.journal import JournalError, JournalWriter, call_from_entry
 from simotui.calls.model import CLEANUP_FAILED, CLEANUP_PENDING, Call, Placement
 from simotui.calls.polling import PollResult, fetch_cycle, plan_cycle
 from simotui.errors import NOT_SENT_CODES, ReadOnlyRefused, SimotuiError, may_have_been_processed
+from simotui.events import models as ev
 
 ORIGINATE_SERVICE = "call/originate/act"
 CAMPAIGN_SERVICE = "autodialer/campaigns/add"
@@ -365,6 +366,9 @@ class CallTracker:
     def _settle(
         self, call: Call, placement: Placement, *, note: str = "", call_id: str = "", campaign_id: str = ""
     ) -> Call:
+        # From the book's copy: while the request was out, pushed events may have added facts
+        # (the first party's phone rings before the originate's answer arrives).
+        call = self.book.calls.get(call.key, call)
         settled = replace(
             call,
             placement=placement,
@@ -446,6 +450,11 @@ class CallTracker:
         return self._changed(changed)
 
     # -- evidence from elsewhere ------------------------------------------------------------------
+
+    def events_seen(self, events: Iterable[ev.Event]) -> tuple[set[str], set[str]]:
+        """Pushed events arrived: the keys of the calls they moved, and of those whose CDR was pushed."""
+        changed, cdr_pushed = self.book.apply_events(events, self.clock())
+        return self._changed(changed), cdr_pushed
 
     def bridge_seen(self, key: str, unique_id: str) -> set[str]:
         """The responder handed a campaign call on to its second party under ``unique_id``."""

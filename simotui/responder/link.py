@@ -104,15 +104,21 @@ def running_bridge(hooks: HooksSettings) -> Iterator[BridgeLink]:
         link.url = None
 
 
-def open_listener_problem(hooks: HooksSettings, host: str) -> str | None:
-    """Why the responder must not listen on ``host`` as configured, or None."""
+def open_listener_problem(
+    hooks: HooksSettings, host: str, *, what: str = "bridge responder", table: str = "hooks"
+) -> str | None:
+    """Why a listener (the responder, or the event receiver) must not listen on ``host`` as configured."""
     if _loopback(host) or hooks.protection != "open" or hooks.insecure:
         return None
+    if what == "bridge responder":
+        risk = "ask where a call goes and learn the second party's number"
+    else:
+        risk = "feed the console events of calls that never happened"
     return (
-        f"the bridge responder would listen on {hooks.listen} with neither Basic auth nor an IP "
-        "allow-list: anyone who can reach it could ask where a call goes and learn the second "
-        "party's number. Set hooks.username and hooks.password, or hooks.allowed_ips (Simotel's "
-        "address) — or hooks.insecure = true to listen open anyway."
+        f"the {what} would listen on {hooks.listen} with neither Basic auth nor an IP "
+        f"allow-list: anyone who can reach it could {risk}. Set {table}.username and "
+        f"{table}.password, or {table}.allowed_ips (Simotel's address) — or {table}.insecure = true "
+        "to listen open anyway."
     )
 
 

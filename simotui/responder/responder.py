@@ -24,10 +24,6 @@ other request for it is refused (see :mod:`simotui.calls.bridges`).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
-import ipaddress
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -41,23 +37,38 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from simotui.calls.bridges import REFUSAL, BridgeBook, BridgeDecision, BridgeRequestSeen
+from simotui.hardening import (
+    MAX_BODY,
+    MAX_DEPTH,
+    REFUSED_AUTH,
+    REFUSED_IP,
+    REFUSED_TOO_LARGE,
+    REFUSED_UNREADABLE,
+    Guard,
+    json_depth,
+    peer_address,
+)
 from simotui.responder.stats import ResponderStats
 from simotui.secret import Secret
 from simotui.serving import ThreadedServer
 
 log = logging.getLogger(__name__)
 
-REFUSED_IP = "IP not allowed"
-REFUSED_AUTH = "authentication failed"
-REFUSED_UNREADABLE = "request body could not be read"
-REFUSED_TOO_LARGE = "request body too large"
-#: A component request is a handful of short fields; anything near this is not Simotel.
-MAX_BODY = 16 * 1024
-MAX_DEPTH = 8
-
+# Re-exported: the responder's limits and refusal words are the shared ones (see simotui.hardening).
+__all__ = [
+    "MAX_BODY",
+    "MAX_DEPTH",
+    "REFUSED_AUTH",
+    "REFUSED_IP",
+    "REFUSED_TOO_LARGE",
+    "REFUSED_UNREADABLE",
+    "ResponderHandle",
+    "create_responder_app",
+    "peer_address",
+    "start_responder",
+]
 
 _METHODS = ["GET", "POST"]
-_Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def _stringify(value: Any) -> str:
@@ -73,20 +84,12 @@ def _stringify(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _depth(value: Any, limit: int) -> int:
-    """How deep a parsed JSON value nests (stops counting past ``limit``)."""
-    if limit < 0 or not isinstance(value, dict | list):
-        return 0
-    items = value.values() if isinstance(value, dict) else value
-    return 1 + max((_depth(item, limit - 1) for item in items), default=0)
-
-
 def _json_fields(text: str) -> dict[str, str] | None:
     try:
         parsed = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    if not isinstance(parsed, dict) or _depth(parsed, MAX_DEPTH) > MAX_DEPTH:
+    if not isinstance(parsed, dict) or json_depth(parsed, MAX_DEPTH) > MAX_DEPTH:
         return None
     return {str(k): _stringify(v) for k, v in parsed.items()}
 
@@ -121,55 +124,6 @@ def _read_fields(request: Request, raw: bytes) -> dict[str, str] | None:
     return fields
 
 
-def _parse_networks(entries: Sequence[str]) -> list[_Network]:
-    networks: list[_Network] = []
-    for entry in entries:
-        networks.append(ipaddress.ip_network(entry.strip(), strict=False))
-    return networks
-
-
-def _in(address: str, networks: list[_Network]) -> bool:
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(parsed in network for network in networks)
-
-
-def peer_address(direct: str, forwarded_for: str | None, trusted: list[_Network]) -> str:
-    """The address a request came from: the connection's, or — only when the connection is from a
-    trusted proxy — the right-most address in ``X-Forwarded-For`` that is not a trusted proxy."""
-    if not forwarded_for or not trusted or not _in(direct, trusted):
-        return direct
-    for hop in reversed([part.strip() for part in forwarded_for.split(",")]):
-        if hop and not _in(hop, trusted):
-            return hop
-    return direct
-
-
-def _ip_allowed(client: str, networks: list[_Network]) -> bool:
-    if not networks:
-        return True
-    try:
-        address = ipaddress.ip_address(client)
-    except ValueError:
-        return False
-    return any(address in network for network in networks)
-
-
-def _basic_ok(header: str | None, expected: bytes) -> bool:
-    if not header:
-        return False
-    scheme, _, token = header.strip().partition(" ")
-    if scheme.lower() != "basic" or not token:
-        return False
-    try:
-        decoded = base64.b64decode(token.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        return False
-    return hmac.compare_digest(decoded, expected)
-
-
 def _json_response(answer: Mapping[str, str], status: int = 200, **kwargs: Any) -> Response:
     text = json.dumps(dict(answer), ensure_ascii=False, separators=(",", ":"))
     return Response(text, status, media_type="application/json", **kwargs)
@@ -193,11 +147,9 @@ def create_responder_app(
     passed the checks (answered or refused by the book), after the answer has been sent, on one
     of the responder's worker threads; requests the checks refused are only counted in ``stats``.
     """
-    networks = _parse_networks(allowed_ips)
-    trusted = _parse_networks(trusted_proxies)
-    secret = password.reveal() if password is not None else ""
-    need_auth = bool(username or secret)
-    expected = f"{username}:{secret}".encode()
+    guard = Guard(
+        username=username, password=password, allowed_ips=allowed_ips, trusted_proxies=trusted_proxies
+    )
     counts = stats if stats is not None else ResponderStats()
 
     def seen(fields: Mapping[str, str], decision: BridgeDecision) -> None:
@@ -223,20 +175,14 @@ def create_responder_app(
 
     async def endpoint(request: Request) -> Response:
         direct = request.client.host if request.client is not None else ""
-        client = peer_address(direct, request.headers.get("x-forwarded-for"), trusted)
-        if not _ip_allowed(client, networks):
-            return refuse(REFUSED_IP, client, 403)
-        if need_auth and not _basic_ok(request.headers.get("authorization"), expected):
-            return refuse(REFUSED_AUTH, client, 401, headers={"WWW-Authenticate": 'Basic realm="simotui"'})
-        length = request.headers.get("content-length", "")
-        if length.isascii() and length.isdigit() and int(length) > MAX_BODY:
+        refusal = guard.admit(direct, request.headers)
+        if refusal is not None:
+            return refuse(refusal.reason, refusal.peer, refusal.status, headers=refusal.headers)
+        client = guard.peer(direct, request.headers)
+        raw = await guard.read(request.stream())
+        if raw is None:
             return refuse(REFUSED_TOO_LARGE, client, 413)
-        raw = bytearray()
-        async for chunk in request.stream():
-            raw += chunk
-            if len(raw) > MAX_BODY:
-                return refuse(REFUSED_TOO_LARGE, client, 413)
-        fields = _read_fields(request, bytes(raw))
+        fields = _read_fields(request, raw)
         if fields is None:
             return refuse(REFUSED_UNREADABLE, client, 400)
         decision = book.decide(fields)

@@ -23,13 +23,17 @@ from simotui.agents import AgentDesk
 from simotui.api.client import Exchange, SimotelClient
 from simotui.api.dates import pbx_zone
 from simotui.api.models import Cdr
+from simotui.calls.bell import Bell, bell_states
 from simotui.calls.bridges import BridgeRequestSeen
 from simotui.calls.clock import PbxClock
 from simotui.calls.journal import JournalWriter
 from simotui.calls.poller import next_backoff
+from simotui.calls.states import CallState
 from simotui.calls.tracker import CallTracker
 from simotui.directory import Directory
 from simotui.errors import ApiUnavailable, SimotuiError, fault_words
+from simotui.events.link import EventLink
+from simotui.events.pbx import PbxView
 from simotui.httplog import HttpLog
 from simotui.responder.link import BridgeLink
 from simotui.settings import Settings
@@ -40,6 +44,7 @@ from simotui.ui.messages import (
     CallsChanged,
     ConnectionChecked,
     DialPrefilled,
+    EventsArrived,
     LiveCallWanted,
     PollCycled,
     RedialWanted,
@@ -51,6 +56,10 @@ from simotui.ui.workers import WorkerDied
 Clock = Callable[[], datetime]
 REFUSAL_CHECK_SECONDS = 2.0
 REFUSAL_TOAST_EVERY = 30.0
+#: Push is healthy (polls relax) while the last event is younger than this, in seconds.
+PUSH_FRESH = 30.0
+#: Seconds between redraws of the PBX view while events keep coming.
+PBX_REDRAW = 0.25
 
 
 class SimotuiApp(App[None]):
@@ -69,6 +78,7 @@ class SimotuiApp(App[None]):
         Binding("f5", "show_history", "History", show=False, id="app.history"),
         Binding("f7", "show_queues", "Queues", show=False, id="app.queues"),
         Binding("f8", "show_stats", "Stats", show=False, id="app.stats"),
+        Binding("f6", "show_pbx", "PBX", show=False, id="app.pbx"),
         Binding("f1", "toggle_help", "Help", id="app.help"),
         # Priority, or a number field would take it (and refuse it). A field that can type "?"
         # still gets it: Textual drops the bindings of keys the focused widget consumes.
@@ -101,8 +111,19 @@ class SimotuiApp(App[None]):
         journal: Journal | None = None,
         profiles: Sequence[str] = (),
         keys: Mapping[str, str] | None = None,
+        events: EventLink | None = None,
     ) -> None:
         super().__init__()
+        self.events = events or EventLink()
+        """The event receiver Simotel pushes to (none running when not configured)."""
+        self.pbx_view = PbxView()
+        """Every call and extension the PBX's events tell of (the PBX view renders it)."""
+        self.pbx_changed: Signal[None] = Signal(self, "pbx-changed")
+        self._pbx_redraw_due = False
+        self.call_bell = Bell(bell_states(settings.bell_on))
+        """Rings and notifies when a call reaches a state the profile's ``bell_on`` chose."""
+        self._muted_bell: frozenset[CallState] = frozenset()
+        self._gaps_seen: set[str] = set()
         self.profiles = tuple(profiles)
         self.keys = dict(keys or {})
         """The config's ``[keys]``: binding id → keys, applied over the defaults on mount."""
@@ -203,6 +224,7 @@ class SimotuiApp(App[None]):
         self._apply_keys()
         self._remember_theme()
         restored, problems = self.tracker.restore()
+        self.call_bell.know(restored)
         self.dashboard = DashboardScreen(
             self.settings,
             self.client,
@@ -222,6 +244,7 @@ class SimotuiApp(App[None]):
             self.notify(problem, title="Journal", severity="warning")
         self._catch_hang_up()
         self.bridge.listen(self._bridge_request_seen)
+        self.events.listen(self._events_waiting)
         self._show_responder()
         # Refusals by the responder's own checks are only counted: read the counts now and then.
         self.set_interval(REFUSAL_CHECK_SECONDS, self._show_responder)
@@ -233,6 +256,10 @@ class SimotuiApp(App[None]):
 
     @on(CallsChanged)
     def _on_calls_changed(self, message: CallsChanged) -> None:
+        if self.call_bell.states:
+            self._ring_for(message.keys)
+        if self.events.running:
+            self._count_gaps(message.keys)
         live = self.dashboard.live_or_none if self.dashboard is not None else None
         if self.dashboard is not None and live is not None:
             live.render_rows()
@@ -243,6 +270,39 @@ class SimotuiApp(App[None]):
         live = self.dashboard.live_or_none if self.dashboard is not None else None
         if live is not None:
             live.start_polling()
+
+    def _count_gaps(self, keys: frozenset[str]) -> None:
+        """A call that ended by a polled CDR its pushed Cdr never announced is a gap in the events."""
+        from simotui.calls.pushed import cdr_not_pushed
+
+        for key in keys:
+            call = self.tracker.calls.get(key)
+            if call is not None and key not in self._gaps_seen and call.state.is_final:
+                self._gaps_seen.add(key)
+                if cdr_not_pushed(call):
+                    self.events.stats.gap()
+
+    def _ring_for(self, keys: frozenset[str]) -> None:
+        from simotui.ui.masking import masker
+
+        calls = [self.tracker.calls[key] for key in keys if key in self.tracker.calls]
+        rung = self.call_bell.reached(calls)
+        if not rung:
+            return
+        self.bell()
+        mask = masker(self)
+        for call in rung[:3]:
+            self.notify(mask(f"{call.caller} → {call.callee}: {call.state.value}"), title="Call", timeout=6)
+        if len(rung) > 3:
+            self.notify(f"and {len(rung) - 3} more call(s)", title="Call", timeout=6)
+
+    def _toggle_bell(self) -> None:
+        if self.call_bell.states:
+            self._muted_bell, self.call_bell.states = self.call_bell.states, frozenset()
+            self.notify("Bell off", timeout=2)
+        else:
+            self.call_bell.states = self._muted_bell or bell_states(["answered", "failed", "no CDR"])
+            self.notify("Bell on: " + ", ".join(sorted(s.value for s in self.call_bell.states)), timeout=4)
 
     def _bridge_request_seen(self, seen: BridgeRequestSeen) -> None:
         """Called on the responder's thread: post_message is thread-safe, nothing else here is."""
@@ -269,7 +329,53 @@ class SimotuiApp(App[None]):
             )
         self._show_responder()
 
+    def _events_waiting(self) -> None:
+        """Called on the receiver's thread, once per burst: post_message is thread-safe."""
+        self.post_message(EventsArrived())
+
+    @on(EventsArrived)
+    def _on_events_arrived(self, _message: EventsArrived) -> None:
+        events = self.events.drain()
+        if not events:
+            return
+        try:
+            _changed, cdr_pushed = self.tracker.events_seen(events)
+            moved = self.pbx_view.apply(events, self.clock())
+        except Exception as exc:  # a bug of ours must not end the console; the polls carry on
+            reason = f"{type(exc).__name__}: {exc}"
+            self.http_log.record(Exchange("TASK", "pushed events", None, 0.0, 0, f"failed: {reason}"))
+            self.set_status(detail=f"pushed events could not be applied ({reason}); polling goes on")
+            return
+        if cdr_pushed and self.dashboard is not None and self.dashboard.is_mounted:
+            self.dashboard.live.request_refresh()  # the real CDR row is there now: read it
+        if moved and not self._pbx_redraw_due:
+            # Drawn at most every PBX_REDRAW seconds: at 100 events a second one redraw per
+            # event would cost the loop more than all the events together.
+            self._pbx_redraw_due = True
+            self.set_timer(PBX_REDRAW, self._pbx_redraw)
+
+    def _pbx_redraw(self) -> None:
+        self._pbx_redraw_due = False
+        self.pbx_changed.publish(None)
+
+    def _push_healthy(self) -> bool:
+        age = self.events.stats.age()
+        return age is not None and age < PUSH_FRESH
+
+    def _show_events(self) -> None:
+        if self.events.running:
+            text = f"push {self.events.stats.summary().removeprefix('events ')}"
+            dashboard = self.dashboard
+            loop = dashboard.live.loop if dashboard is not None and dashboard.is_mounted else None
+            if loop is not None:
+                loop.push_healthy = self._push_healthy  # polls relax while events arrive
+            if loop is not None and loop.interval is not None and self._push_healthy():
+                text += f" · polls every {loop.next_delay():g} s"
+            if text != self.status.events:
+                self.set_status(events=text)
+
     def _show_responder(self) -> None:
+        self._show_events()
         if not self.bridge.running:
             return
         stats = self.bridge.stats
@@ -297,6 +403,7 @@ class SimotuiApp(App[None]):
         if self._terminal_watch is not None:
             self._terminal_watch.stop()  # a profile switch starts another app on this terminal
         self.bridge.listen(None)
+        self.events.listen(None)
         await self.client.aclose()
         self.http_log.close()
         # Every queued journal write lands before the process ends.
@@ -380,6 +487,22 @@ class SimotuiApp(App[None]):
                     self.tz,
                     self.new_status_line,
                     page_size=self.settings.page_size,
+                )
+            )
+
+    def action_show_pbx(self) -> None:
+        from simotui.ui.screens.pbx import PbxScreen
+
+        if not isinstance(self.screen, PbxScreen):
+            self.push_screen(
+                PbxScreen(
+                    self.pbx_view,
+                    self.pbx_changed,
+                    self.clock,
+                    self.tz,
+                    self.new_status_line,
+                    receiving=self.events.running,
+                    directory=self.directory,
                 )
             )
 
@@ -502,7 +625,7 @@ class SimotuiApp(App[None]):
         dashboard = self._back_to_dashboard()
         if dashboard is not None:
             dashboard.prefill(message)
-            self.notify("Form filled from the CDR: check it, then Enter to dial.", timeout=4)
+            self.notify("Form filled: check it, then Enter to dial.", timeout=4)
 
     @on(RedialWanted)
     def _on_redial_wanted(self, message: RedialWanted) -> None:
@@ -529,6 +652,17 @@ class SimotuiApp(App[None]):
         yield SystemCommand("Queues", "The queues and their agents: pause, resume", self.action_show_queues)
         yield SystemCommand(
             "Stats", "This session's calls and today's CDRs in figures", self.action_show_stats
+        )
+        bell = "on" if self.call_bell.states else "off"
+        yield SystemCommand(
+            f"Bell: {bell}",
+            "Ring and notify when a call reaches a chosen state (profile bell_on; default answered, failed, no CDR)",
+            self._toggle_bell,
+        )
+        yield SystemCommand(
+            "PBX view",
+            "Every call in progress and every extension's state (pushed events)",
+            self.action_show_pbx,
         )
         for name in self.profiles:
             if name != self.settings.profile:
@@ -588,6 +722,7 @@ def make_app(
     journal: Journal | None = None,
     profiles: Sequence[str] = (),
     keys: Mapping[str, str] | None = None,
+    events: EventLink | None = None,
 ) -> SimotuiApp:
     """Build the console: the one factory the CLI, the demo, the tests and the screenshots use.
 
@@ -601,6 +736,7 @@ def make_app(
         journal: where dials and call states are recorded and restored from; none when None.
         profiles: the config file's profiles, offered in the palette to switch to.
         keys: the config file's ``[keys]`` (binding id → keys), applied with ``set_keymap``.
+        events: the running event receiver; none when None (the console polls only).
     """
     if client is None:
         client = SimotelClient(
@@ -610,4 +746,4 @@ def make_app(
             verify=settings.verify,
             pbx_timezone=settings.pbx_timezone,
         )
-    return SimotuiApp(settings, client, clock, bridge, http_log, journal, profiles, keys)
+    return SimotuiApp(settings, client, clock, bridge, http_log, journal, profiles, keys, events)

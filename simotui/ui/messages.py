@@ -71,3 +71,8 @@ class RedialWanted(Message):
     """Put a past dial in the form and ask to confirm it (nothing is sent before that)."""
 
     dial: Dial
+
+
+@dataclass
+class EventsArrived(Message):
+    """The event receiver has events waiting (posted once per burst; the app drains them all)."""

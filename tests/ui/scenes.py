@@ -23,6 +23,8 @@ from simotui.api import Credentials, SimotelClient
 from simotui.calls.dials import CallMode
 from simotui.calls.model import CLEANUP_PENDING
 from simotui.calls.states import CallState
+from simotui.events.parse import parse_event
+from simotui.events.stats import EventStats
 from simotui.responder.link import running_bridge
 from simotui.secret import Secret
 from simotui.settings import CampaignDefaults, DialDefaults, HooksSettings, Settings
@@ -294,6 +296,38 @@ async def live_filtered_marked(pilot: Pilot[None], scene: Scene) -> None:
     await settle(pilot, scene)
 
 
+def feed_events(scene: Scene) -> None:
+    """Hand the scene PBX's pushed events to the console as its receiver would (in-process, on a
+    fixed clock for the health counts), and mark a receiver as running on a fixed address."""
+    link = scene.app.events
+    link.url = "http://127.0.0.1:8766"
+    link.stats = EventStats(now=lambda: 1000.0)
+
+    def sink(pushed: object) -> None:
+        event = parse_event(pushed.payload)  # type: ignore[attr-defined]
+        link.stats.accept(event.name)
+        link.deliver(event)
+
+    scene.pbx.webhooks.sink = sink
+
+
+async def pbx_view(pilot: Pilot[None], scene: Scene) -> None:
+    """The PBX view with background traffic and two of the console's own dials going."""
+    feed_events(scene)
+    scene.pbx.traffic.start(20)
+    await dial(pilot, scene, "557", "552")
+    await dial(pilot, scene, "555", "553")
+    for _ in range(12):
+        scene.pbx.advance(5)
+        await pilot.pause(0.05)
+    await pilot.press("f6")
+    await wait_for(pilot, lambda: type(scene.app.screen).__name__ == "PbxScreen")
+    await wait_for(pilot, lambda: bool(scene.app.pbx_view.calls))
+    await settle(pilot, scene)
+    scene.app.set_status(events="push 30/min, last 0 s ago")
+    await pilot.pause(0.1)
+
+
 SCENES: dict[str, Callable[[Pilot[None], Scene], Awaitable[None]]] = {
     "dial_form_errors": dial_form_with_errors,
     "live_panel": live_panel_mixed_states,
@@ -303,6 +337,7 @@ SCENES: dict[str, Callable[[Pilot[None], Scene], Awaitable[None]]] = {
     "queues": queues,
     "stats": stats_view,
     "live_filtered_marked": live_filtered_marked,
+    "pbx_view": pbx_view,
 }
 
 NARROW = (80, 24)

@@ -151,7 +151,7 @@ class CallDetailScreen(Screen[None]):
 
     def timeline(self, markdown: bool) -> str:
         """The call's timeline for a ticket, numbers masked when masking is on."""
-        from simotui.calls.timeline import timeline_markdown, timeline_text
+        from simotui.calls.ticket import timeline_markdown, timeline_text
 
         build = timeline_markdown if markdown else timeline_text
         return build(self.call, self.tz, masker(self))
@@ -211,6 +211,8 @@ class CallDetailScreen(Screen[None]):
                 body = json.dumps(dial.to_api(), indent=2, ensure_ascii=False)
                 sent = f"POST call/originate/act   (key {call.key}, placement: {call.placement.value})\n"
                 yield Static(mask(sent + body), classes="request-body", markup=False)
+            yield Label("Timeline", classes="section-title")
+            yield Static(_timeline(call, mask, self.tz), classes="call-timeline")
             if not call.legs:
                 yield Label(_no_legs_text(call), classes="section-title")
             for number, leg in enumerate(call.legs, start=1):
@@ -270,6 +272,19 @@ def _campaign_report(call: Call, tz: tzinfo) -> Iterator[Widget]:
             attempt.cdr_id,
         )
     yield tries
+
+
+def _timeline(call: Call, mask: Callable[[str], str], tz: tzinfo) -> Table:
+    """Every fact known about the call in time order, each with where it came from."""
+    from simotui.calls.timeline import timeline
+
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column(style="dim")
+    table.add_column()
+    for moment in timeline(call):
+        table.add_row(display.clock_time(moment.at, tz), moment.source, Text(mask(moment.text)))
+    return table
 
 
 def _no_legs_text(call: Call) -> str:

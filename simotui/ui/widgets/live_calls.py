@@ -24,6 +24,7 @@ from simotui.calls.dials import CallMode
 from simotui.calls.model import CLEANUP_FAILED, Call
 from simotui.calls.poller import MAX_INTERVAL, MIN_INTERVAL, CycleReport, PollLoop
 from simotui.calls.states import CallState
+from simotui.calls.timeline import phase_times
 from simotui.calls.tracker import CallTracker
 from simotui.ui.clipboard import copy_text
 from simotui.ui.masking import masker
@@ -94,6 +95,9 @@ def row_cells(call: Call, now: datetime, stale: bool, mask: Callable[[str], str]
 def explain(call: Call, tz: tzinfo) -> str:
     """The line under the table for the highlighted call: what its state means, and what is next."""
     parts = [call.meaning]
+    phases = phase_times(call)
+    if phases:
+        parts.append(" → ".join(f"{words} {display.clock_time(at, tz)}" for words, at in phases))
     if not call.state.is_final:
         if call.state is CallState.WAITING:
             parts.append(f"'no CDR yet' after {display.clock_time(call.ring_deadline, tz)}")

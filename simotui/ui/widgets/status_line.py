@@ -28,6 +28,8 @@ class ConnectionStatus:
     """The bridge responder: where it listens, how it is protected, what it refused."""
     read_only: bool = False
     """A read-only profile (said first: it changes what every key does)."""
+    events: str = ""
+    """Pushed events' health: rate, age of the last, refusals (empty: no receiver)."""
 
     def with_changes(self, **changes: object) -> ConnectionStatus:
         """A copy with some fields changed."""
@@ -46,6 +48,8 @@ def status_text(status: ConnectionStatus, tz: tzinfo) -> str:
         parts.append(f"polled {display.clock_time(status.last_poll, tz)}")
     if status.pending:
         parts.append(f"{status.pending} pending")
+    if status.events:
+        parts.append(status.events)
     if status.responder:
         parts.append(status.responder)
     if status.detail:
