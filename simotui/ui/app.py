@@ -590,7 +590,14 @@ class SimotuiApp(App[None]):
 
         if not isinstance(self.screen, QueuesScreen):
             self.push_screen(
-                QueuesScreen(self.client, self.agent_desk, self.clock, self.tz, self.new_status_line)
+                QueuesScreen(
+                    self.client,
+                    self.agent_desk,
+                    self.clock,
+                    self.tz,
+                    self.new_status_line,
+                    readonly=self.settings.read_only,
+                )
             )
 
     def action_show_reports(self) -> None:

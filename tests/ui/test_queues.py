@@ -161,3 +161,20 @@ def _remove_agent(sim: SimulatorHandle, queue: str, agent: str) -> None:
         headers={"X-APIKEY": settings.api_key},
     ).json()
     assert answer["data"]["message"] == "Removed successfully"
+
+
+async def test_a_read_only_profile_offers_no_agent_change(qsim: SimulatorHandle) -> None:
+    from dataclasses import replace
+
+    from simotui.ui.app import make_app
+
+    from .helpers import settings_for, sim_clock
+
+    app = make_app(replace(settings_for(qsim), read_only=True), clock=sim_clock(qsim))
+    with SimControl(qsim.url) as ctl:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_sales(pilot, app)
+            await pilot.press("p")
+            await pilot.pause(0.2)
+            assert app.screen is screen  # no confirmation
+            assert ctl.processed("pauseagent") == 0 and ctl.requests("pauseagent") == []
