@@ -53,7 +53,11 @@ Transport
     faxes ``sen_..._.tiff``). PBX uploads answer ``1 file(s) uploaded successfully``,
     autodialer uploads ``""``, as documented.
   - ``pbx/users/add`` answers the documented non-envelope ``{"status":"success","message":"User
-    created successfully","user_id":<the number>}``. Adds of blacklist, whitelist and contact
+    created successfully","user_id":<the number>}`` (``users_add_reply="envelope"``: the envelope
+    of other adds, ``"Requested operation is done successfully"`` with ``data: {"_id"}``; §1.3
+    allows either). A number sent for a documented string column of a users, trunks or queues
+    row (``"port": 5060``) is answered as its digits; a value of another JSON type leaves the
+    column as it was. Adds of blacklist, whitelist and contact
     entries answer ``{"_id": null}`` as documented: they are upserts on the number.
   - Auth modes: a header the mode does not use is ignored. Sending none of the headers
     the mode needs is "missing"; sending only one of the two in ``both`` mode, or a wrong

@@ -182,6 +182,12 @@ def add_arguments(parser: argparse.ArgumentParser, *, control: bool) -> None:
         help="mischief for tests, e.g. drop=0.1,duplicate=0.05,reorder=0.2,delay=0.1:2,upper",
     )
     parser.add_argument(
+        "--users-add-reply",
+        choices=("documented", "envelope"),
+        default="documented",
+        help="pbx/users/add answers the documented odd shape or the envelope of every other add",
+    )
+    parser.add_argument(
         "--traffic",
         type=_non_negative,
         default=0.0,
@@ -228,6 +234,7 @@ def config_from(args: argparse.Namespace) -> SimConfig:
         events_only=args.events_only,
         events_chaos=args.events_chaos,
         traffic=args.traffic,
+        users_add_reply=args.users_add_reply,
     )
 
 

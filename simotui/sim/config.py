@@ -77,6 +77,10 @@ class SimConfig:
     """Extension of generated call recordings (``simotel.ini [cdr] record_file_format``)."""
     missing_service_spelling: Literal["does", "dose"] = "does"
     """Spelling of the 501 message: ``does`` (English docs) or ``dose`` (Persian docs)."""
+    users_add_reply: Literal["documented", "envelope"] = "documented"
+    """Answer of ``pbx/users/add``: the documented odd shape ``{"status":"success",...,"user_id"}``
+    or the envelope every other add answers (``data: {"_id": ...}``). §1.3 says a client should
+    tolerate both and a simulator may emit either; which one a real Simotel sends is unknown."""
     component_api_url: str | None = None
     """Web service of the demo dialplan's API component (``simotui sim --component-api-url``);
     ``None`` leaves it unconfigured, so bridged campaign calls end after the first party answers.

@@ -253,9 +253,20 @@ def user(record: User, tz: ZoneInfo) -> Row:
 
 
 def _with_options(row: Row, options: dict[str, Any]) -> Row:
-    """``row`` with the documented columns an API client set replaced by what it sent."""
+    """``row`` with the documented columns an API client set replaced by what it sent.
+
+    A column keeps its documented JSON type whatever the client sent: the PBX stores these as
+    its forms do, so a number sent for a string column (``"timeout": 30``, ``"port": 5060``)
+    comes back as its digits (§1.5, §6.3 "every value is a string"), and a value of another
+    type (a list, an object, a boolean for a ``"yes"``/``"no"`` flag) leaves the column as it was.
+    """
     for key, value in options.items():
-        if key in row and key not in _FIXED_COLUMNS:
+        if key not in row or key in _FIXED_COLUMNS:
+            continue
+        current = row[key]
+        if isinstance(current, str) and isinstance(value, int | float) and not isinstance(value, bool):
+            row[key] = str(value)
+        elif type(value) is type(current):
             row[key] = value
     return row
 

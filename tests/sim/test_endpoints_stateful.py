@@ -16,7 +16,7 @@ import pytest
 
 from simotui.sim import RequestLog, SimSettings, SimulatedPbx, build_pbx, create_app
 
-from .helpers import AUTH, KEY_HEADER, frozen_config
+from .helpers import AUTH, KEY_HEADER, frozen_config, load_sample, shape_problems
 
 ORIGINATE = {"context": "main_routing", "timeout": "30"}
 
@@ -24,8 +24,8 @@ ORIGINATE = {"context": "main_routing", "timeout": "30"}
 class Sim:
     """One in-process simulator and helpers to call it."""
 
-    def __init__(self) -> None:
-        self.pbx: SimulatedPbx = build_pbx(frozen_config())
+    def __init__(self, **config: Any) -> None:
+        self.pbx: SimulatedPbx = build_pbx(frozen_config(**config))
         app = create_app(self.pbx, SimSettings(), RequestLog(), control=True)
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 5555))
         self.http = httpx.AsyncClient(
@@ -126,6 +126,19 @@ async def test_a_user_added_is_found_by_search_and_can_be_dialled(sim: Sim) -> N
     assert await sim.originate("777", "552") == "ANSWERED"
 
 
+async def test_users_add_can_answer_the_envelope_of_every_other_add() -> None:
+    """§1.3: a simulator may emit either shape; ``users_add_reply="envelope"`` is the usual one."""
+    sim = Sim(users_add_reply="envelope")
+    try:
+        body = {**load_sample("sa-users_add.json")["request"], "number": "4020"}
+        answer = await sim.call("pbx/users/add", body)
+        assert (answer["success"], answer["message"]) == (1, "Requested operation is done successfully")
+        assert (await sim.user("4020"))["_id"] == answer["data"]["_id"]
+        assert await sim.failed("pbx/users/add", body) == "This number already exists"
+    finally:
+        await sim.http.aclose()
+
+
 async def test_users_documented_errors(sim: Sim) -> None:
     assert await sim.failed("pbx/users/add", user_body("552")) == "This number already exists"
     assert (
@@ -197,6 +210,41 @@ async def test_queues_documented_errors(sim: Sim) -> None:
         await sim.failed("pbx/queues/addagent", {"queue": "905", "agent": "552"})
         == "Field 'source':value is missing"
     )
+
+
+def numbers_as_numbers(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` with every digit string sent as a JSON number (what some clients send)."""
+    return {k: int(v) if isinstance(v, str) and v.isdigit() else v for k, v in body.items()}
+
+
+@pytest.mark.parametrize(
+    ("family", "key", "flag"),
+    [
+        ("queues", {"number": "9019"}, "ringinuse"),
+        ("trunks", {"name": "typed"}, "qualify"),
+        ("users", {"number": "4019"}, "qualify"),
+    ],
+)
+async def test_a_row_answers_its_documented_types_whatever_the_add_sent(
+    sim: Sim, family: str, key: dict[str, str], flag: str
+) -> None:
+    """§6.3 "every value is a string", §1.5 ``"port":"5060"``: numbers sent come back as digits.
+
+    The documented add, its digit strings sent as JSON numbers (``"timeout": 30``, ``"port":
+    5060``, as the PyPI client ``simotel-connect`` sends them) and a list for a yes/no flag, is
+    searched back with the keys and JSON types of the documented search row.
+    """
+    body = numbers_as_numbers({**load_sample(f"sa-{family}_add.json")["request"], **key})
+    sent_as_numbers = {k for k, v in body.items() if isinstance(v, int)}
+    assert sent_as_numbers  # the documented add does carry digit strings
+    body[flag] = ["no"]  # not a string: the column keeps its value
+    answer = await sim.call(f"pbx/{family}/add", body)
+    assert answer.get("success") == 1 or answer.get("status") == "success", answer
+    [row] = await sim.ok(f"pbx/{family}/search", {"alike": "false", "conditions": key})
+    assert shape_problems(load_sample(f"sa-{family}_search.json")["response"]["data"][0], row) == []
+    echoed = {k: row[k] for k in sent_as_numbers - {"secret"} if k in row}  # the secret is masked
+    assert echoed and echoed == {k: str(body[k]) for k in echoed}
+    assert row[flag] in ("yes", "no")
 
 
 async def test_an_agent_added_paused_resumed_and_removed_shows_everywhere(sim: Sim) -> None:

@@ -2,7 +2,9 @@
 
 ``add`` needs ``name``, ``number`` and ``secret`` and answers the documented odd shape
 ``{"status":"success","message":"User created successfully","user_id":"<number>"}`` (outside
-the envelope, as the sample shows); a number already used is ``This number already exists``.
+the envelope, as the sample shows), or with ``SimConfig.users_add_reply = "envelope"`` the
+envelope of every other add, ``data: {"_id": ...}`` (§1.3 allows either); a number already used
+is ``This number already exists``.
 ``update`` and ``remove`` find the user by ``_id`` ("Requested operation failed" when there
 is none). A user added can be dialled at once (originate, campaigns, components); removed, it
 leaves its queues. Fields other than the modelled ones are kept as sent and searched back.
@@ -48,7 +50,7 @@ def _options(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k not in _MODELLED and isinstance(k, str)}
 
 
-def add(pbx: SimulatedPbx, body: dict[str, Any]) -> RawReply:
+def add(pbx: SimulatedPbx, body: dict[str, Any]) -> RawReply | Reply:
     """``pbx/users/add``."""
     name = required(body, "name")
     number = required(body, "number")
@@ -56,7 +58,7 @@ def add(pbx: SimulatedPbx, body: dict[str, Any]) -> RawReply:
     if number in pbx.users:
         raise OperationFailed(DUPLICATE)
     now = pbx.now
-    pbx.users[number] = User(
+    user = pbx.users[number] = User(
         oid=pbx.new_oid(now),
         number=number,
         name=name,
@@ -72,6 +74,8 @@ def add(pbx: SimulatedPbx, body: dict[str, Any]) -> RawReply:
         options=_options(body),
     )
     pbx.webhooks.exten_added(number)
+    if pbx.config.users_add_reply == "envelope":
+        return Reply(OK_MESSAGE, {"_id": user.oid})
     return RawReply({"status": "success", "message": "User created successfully", "user_id": number})
 
 
