@@ -15,7 +15,7 @@ import ipaddress
 import shlex
 import sys
 
-from simotui.commands.args import ExitCode, UsageError, whole_number
+from simotui.commands.args import ExitCode, UsageError, non_negative_float, whole_number
 
 LOOPBACK = "127.0.0.1"
 
@@ -41,6 +41,9 @@ def register(
         action="store_true",
         help="listen beyond loopback (textual-serve has no authentication: put a proxy in front)",
     )
+    # The console's own hidden --speed for the demo's simulator, passed on to each tab's console
+    # (the browser test uses it so that a call ends, and reads ANSWERED, in seconds).
+    parser.add_argument("--speed", type=non_negative_float, default=None, help=argparse.SUPPRESS)
     parser.set_defaults(run=run)
 
 
@@ -59,6 +62,8 @@ def console_command(args: argparse.Namespace) -> str:
     words = [sys.executable, "-m", "simotui"]
     if args.demo:
         words.append("--demo")
+        if args.speed is not None:
+            words += ["--speed", repr(args.speed)]
     elif args.profile:
         words += ["--profile", args.profile]
     elif args.url:
@@ -68,6 +73,8 @@ def console_command(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C."""
+    if args.speed is not None and not args.demo:
+        raise UsageError("--speed is for the demo's simulator: use it with --demo")
     if not is_loopback(args.host) and not args.allow_remote:
         raise UsageError(
             f"--host {args.host} is not loopback: the served console has no login of its own; "

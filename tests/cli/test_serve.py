@@ -109,3 +109,16 @@ async def test_the_page_loads_and_the_console_takes_keys(served: int) -> None:
                 except TimeoutError:
                     continue
             assert "Accepted" in seen
+
+
+def test_the_demo_speed_reaches_each_tabs_console() -> None:
+    from simotui.cli import build_parser
+    from simotui.commands.serve import console_command
+
+    argv = ["serve", "--demo", "--speed", "20"]
+    assert console_command(build_parser(argv).parse_args(argv)).endswith("-m simotui --demo --speed 20.0")
+    argv = ["serve", "--demo"]
+    assert "--speed" not in console_command(build_parser(argv).parse_args(argv))
+    result = simotui("serve", "--profile", "x", "--speed", "20")
+    assert result.returncode == ExitCode.USAGE
+    assert "--demo" in text(result)[1]
