@@ -37,6 +37,23 @@ async def test_a_burst_with_a_tab_fills_the_field_each_part_was_typed_for(sim: S
         assert len(originates(sim)) == before
 
 
+async def test_new_dial_then_numbers_in_one_burst_fill_the_new_form(sim: SimulatorHandle) -> None:
+    """``ctrl+n 555 Tab 553 Enter`` typed ahead from the live panel: the focus moves to the caller
+    when ctrl+n is read (it used to move after the queued digits, which then went nowhere)."""
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.focused is not None and app.focused.id == "caller")
+        app.screen.query_one("#live-table").focus()
+        await pilot.pause()
+        await burst(pilot, "ctrl+n", "5", "5", "5", "tab", "5", "5", "3", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialScreen), what="the confirmation")
+        screen = app.screen
+        assert isinstance(screen, ConfirmDialScreen)
+        assert (screen.body["caller"], screen.body["callee"]) == ("555", "553")
+        await wait_until(pilot, lambda: screen.shown)
+        await pilot.press("n")
+
+
 async def test_shift_tab_in_a_burst_goes_back_before_the_next_key(sim: SimulatorHandle) -> None:
     app = app_for(sim)
     async with app.run_test(size=SIZE) as pilot:

@@ -25,6 +25,7 @@ from simotui.dialing import campaign_default_values, campaign_values, default_va
 from simotui.directory import Directory
 from simotui.errors import ReadOnlyRefused, SimotuiError
 from simotui.settings import Settings
+from simotui.ui.focus import focus_now
 from simotui.ui.masking import masker
 from simotui.ui.messages import DialPrefilled, DialSettled
 from simotui.ui.screens.confirm import ConfirmDialScreen
@@ -45,7 +46,8 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
     """Dial, then watch: the screen the console opens on."""
 
     BINDINGS = [
-        Binding("ctrl+n", "new_dial", "New dial", id="dashboard.new-dial"),
+        # Priority, and the form focuses its caller at once: ctrl+n then digits in one burst fill it.
+        Binding("ctrl+n", "new_dial", "New dial", id="dashboard.new-dial", priority=True),
         # Priority: the focus moves when ctrl+l is read, so a Space right after it marks a row.
         Binding("ctrl+l", "focus_live", "Live", id="dashboard.live", priority=True),
         # Priority: the focused field is an Input, which takes ctrl+e as "end of line".
@@ -268,7 +270,7 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
         self.set_focus(self.query_one("#live-table"))
 
     def action_focus_recent(self) -> None:
-        self.query_one(RecentDials).focus()
+        focus_now(self.query_one(RecentDials))
 
     @on(LiveCallsPanel.CallChosen)
     def _on_call_chosen(self, event: LiveCallsPanel.CallChosen) -> None:

@@ -19,6 +19,7 @@ from simotui.calls.audit import CANCELLED, HistoryRow, history_rows
 from simotui.calls.dials import dial_from_json
 from simotui.calls.journal import JournalWriter
 from simotui.calls.states import CallState
+from simotui.ui.focus import focus_now
 from simotui.ui.masking import follow_masking, masker
 from simotui.ui.messages import RedialWanted
 from simotui.ui.styles import disposition_style, state_style
@@ -104,7 +105,7 @@ class HistoryScreen(ReportsDeadWorkers, Screen[None]):
         return allowed(self, action)
 
     def action_focus_search(self) -> None:
-        self.query_one("#history-search", Input).focus()
+        focus_now(self.query_one("#history-search", Input))
 
     def action_redial(self) -> None:
         table: DataTable[Text] = self.query_one(DataTable)

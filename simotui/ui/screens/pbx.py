@@ -28,6 +28,7 @@ from simotui.board import CallBoard
 from simotui.directory import Directory
 from simotui.events.models import ExtenState
 from simotui.events.pbx import ActiveCall, ExtenRow, PbxView
+from simotui.ui.focus import focus_now
 from simotui.ui.masking import follow_masking, masker
 from simotui.ui.messages import DialPrefilled
 from simotui.ui.widgets.live_table import LiveTable
@@ -243,12 +244,12 @@ class PbxScreen(Screen[None]):
 
     def action_leave(self) -> None:
         if self.query_one("#pbx-filter", Input).has_focus:
-            self.query_one("#pbx-calls", LiveTable).focus()
+            focus_now(self.query_one("#pbx-calls", LiveTable))
             return
         self.app.pop_screen()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#pbx-filter", Input).focus()
+        focus_now(self.query_one("#pbx-filter", Input))
 
     @on(Input.Changed, "#pbx-filter")
     def _on_filter(self, event: Input.Changed) -> None:
@@ -259,7 +260,7 @@ class PbxScreen(Screen[None]):
     @on(Input.Submitted, "#pbx-filter")
     def _on_filter_done(self, event: Input.Submitted) -> None:
         event.stop()
-        self.query_one("#pbx-calls", LiveTable).focus()
+        focus_now(self.query_one("#pbx-calls", LiveTable))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Typing "d" in the filter is a letter, not a dial.

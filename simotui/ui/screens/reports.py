@@ -19,6 +19,7 @@ from simotui import display
 from simotui.api.client import SimotelClient
 from simotui.api.models import CampaignReportQuery, CampaignReportRow, Cdr, CdrQuery, Page, Pagination
 from simotui.export import CDR_CSV_FIELDS, REPORT_CSV_FIELDS, cdr_csv_row, report_csv_row
+from simotui.ui.focus import focus_now
 from simotui.ui.masking import masker
 from simotui.ui.widgets.live_table import LiveTable
 from simotui.ui.widgets.report_browser import Column, FilterField, ReportBrowser, ReportKind, default_window
@@ -229,11 +230,11 @@ class ReportsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#cdr-browser").query_one(LiveTable).focus()
+        focus_now(self.query_one("#cdr-browser").query_one(LiveTable))
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        self.query_one(f"#{'cdr' if tab == 'cdrs' else 'campaign'}-browser").query_one(LiveTable).focus()
+        focus_now(self.query_one(f"#{'cdr' if tab == 'cdrs' else 'campaign'}-browser").query_one(LiveTable))
 
     @on(ReportBrowser.RecordChosen)
     def _on_record_chosen(self, event: ReportBrowser.RecordChosen) -> None:

@@ -26,6 +26,7 @@ from simotui.dialing import (
 )
 from simotui.directory import Directory
 from simotui.numbers import DEFAULT_COUNTRY_CODE
+from simotui.ui.focus import focus_now
 from simotui.ui.masking import masker
 from simotui.ui.widgets.fields import FormInput, NumberInput
 from simotui.ui.workers import ReportsDeadWorkers
@@ -235,7 +236,7 @@ class DialForm(ReportsDeadWorkers, Widget):
             elif isinstance(widget, Input):
                 widget.value = value
         self.show_errors({})
-        self.query_one("#caller", Input).focus()
+        focus_now(self.query_one("#caller", Input))
 
     def _choose(self, name: str, value: str) -> None:
         if not self._mounted(name):
@@ -376,7 +377,7 @@ class DialForm(ReportsDeadWorkers, Widget):
         self.show_errors(errors)
         if dial is None:
             first = next((n for n in ALL_FIELDS if n in errors and self._mounted(n)), "caller")
-            self.query_one(f"#{first}").focus()
+            focus_now(self.query_one(f"#{first}"))
             return
         from simotui.ui.access import READ_ONLY_FORM, read_only
 

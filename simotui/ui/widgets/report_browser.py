@@ -26,6 +26,7 @@ from simotui.api.dates import parse_local_string
 from simotui.api.models import Page, Pagination
 from simotui.errors import SimotuiError
 from simotui.ui.clipboard import copy_text
+from simotui.ui.focus import focus_now
 from simotui.ui.masking import masker
 from simotui.ui.styles import disposition_style
 from simotui.ui.widgets.line import Line
@@ -187,7 +188,7 @@ class ReportBrowser(ReportsDeadWorkers, Widget, Generic[R]):
                     values[spec.key] = parse_filter_date(text, self.tz)
                 except ValueError as exc:
                     self._show_position(f"{spec.placeholder}: {exc}", error=True)
-                    self.query_one(f"#filter-{spec.key}", Input).focus()
+                    focus_now(self.query_one(f"#filter-{spec.key}", Input))
                     return None
             else:
                 values[spec.key] = text
@@ -275,7 +276,7 @@ class ReportBrowser(ReportsDeadWorkers, Widget, Generic[R]):
     def _on_filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.search()
-        self.query_one(LiveTable).focus()
+        focus_now(self.query_one(LiveTable))
 
     @on(Checkbox.Changed)
     def _on_alike_changed(self, event: Checkbox.Changed) -> None:
@@ -357,7 +358,7 @@ class ReportBrowser(ReportsDeadWorkers, Widget, Generic[R]):
         )
 
     def action_focus_filters(self) -> None:
-        self.query(Input).first().focus()
+        focus_now(self.query(Input).first())
 
     def set_filters(self, values: Mapping[str, str]) -> None:
         """Replace filter texts and search again."""
