@@ -199,7 +199,8 @@ class LiveCallsPanel(ReportsDeadWorkers, LiveViewControls):
         self.border_title = "Live calls"
         self.load_columns()
         self.render_rows()
-        self.set_interval(1.0, self.render_rows)
+        # Looked up at each tick (not bound now), so whatever renders the rows renders the ticks.
+        self.set_interval(1.0, lambda: self.render_rows())
         mask_changed = getattr(self.app, "mask_changed", None)
         if mask_changed is not None:
             mask_changed.subscribe(self, lambda _on: self.render_rows())
