@@ -171,3 +171,25 @@ async def test_calls_changing_while_the_dashboard_is_taken_down_crash_nothing(si
         app._calls_changed({call.key})  # as the tracker reports a change
         await pilot.pause(0.2)
         assert app.is_running and app.return_code is None
+
+
+async def test_calls_changing_while_the_live_panel_loses_its_children_crash_nothing(
+    sim: SimulatorHandle,
+) -> None:
+    """One level down: the panel still there, its table and hint already removed (seen in a full
+    run with both cores busy: the children go first when the app leaves)."""
+    app = app_for(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.status.state == "connected")
+        await dial(pilot, "557", "554")
+        await wait_until(pilot, lambda: len(app.tracker.calls) == 1)
+        dashboard = app.dashboard
+        assert dashboard is not None
+        live = dashboard.live
+        await live.query_one("#live-empty").remove()
+        await live.query_one("#live-table").remove()
+        (call,) = calls_of(app)
+        app._calls_changed({call.key})
+        live.render_rows()  # the tick, too
+        await pilot.pause(0.2)
+        assert app.is_running and app.return_code is None

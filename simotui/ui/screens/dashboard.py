@@ -213,8 +213,9 @@ class DashboardScreen(ReportsDeadWorkers, Screen[None]):
             self.notify(message.outcome.journal_warning, title="Journal", severity="warning", timeout=10)
 
     def show_figures(self) -> None:
-        """The strip's figures, now (a call changed)."""
-        self.query_one(StatsStrip).recompute()
+        """The strip's figures, now (a call changed); nothing while the screen is taken down."""
+        for strip in self.query(StatsStrip):
+            strip.recompute()
 
     # -- campaign cleanup -----------------------------------------------------------------------
 

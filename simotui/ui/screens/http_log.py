@@ -53,9 +53,10 @@ class HttpLogScreen(Screen[None]):
         The cursor stays on the exchange it was on; on the top row it follows the newest.
         """
         new = self.http_log.since(self._shown)
-        if not new:
+        tables = self.query(DataTable)
+        if not new or not tables:  # no table: being taken down while the app leaves
             return
-        table: DataTable[Text] = self.query_one(DataTable)
+        table: DataTable[Text] = tables.first(DataTable)
         following = table.cursor_row <= 0
         current = (
             None

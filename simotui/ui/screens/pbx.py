@@ -168,6 +168,8 @@ class PbxScreen(Screen[None]):
 
     def render_rows(self) -> None:
         """Diff the view against both tables; only what changed is drawn."""
+        if not self.query("#pbx-calls") or not self.query("#pbx-extens") or not self.query("#pbx-summary"):
+            return  # being taken down while the app leaves (the children go first)
         now = self.clock()
         mask = masker(self)
         calls = {

@@ -138,7 +138,8 @@ class StatsScreen(ReportsDeadWorkers, Screen[None]):
         now = self.tracker.clock()
         midnight = now.astimezone(self.tz).replace(hour=0, minute=0, second=0, microsecond=0)
         self.session = session_stats(self.tracker.calls.values(), midnight)
-        self.query_one("#stats-session", Static).update(session_text(self.session))
+        for shown in self.query("#stats-session").results(Static):  # none while taken down
+            shown.update(session_text(self.session))
 
     def action_reload(self) -> None:
         self._load_today()

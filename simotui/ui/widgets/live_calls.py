@@ -253,17 +253,22 @@ class LiveCallsPanel(ReportsDeadWorkers, LiveViewControls):
 
     def render_rows(self) -> None:
         """Diff the tracker's calls against the table and apply only the changes."""
+        empties, tables = self.query("#live-empty"), self.query("#live-table")
+        if not empties or not tables:
+            # Not composed yet, or being taken down while the app leaves (its children go first):
+            # nothing to draw into, and the board must not count rows as shown.
+            return
+        empty, table = empties.first(), tables.first(LiveTable)
         now = self.tracker.clock()
         snapshot = self.rows.snapshot(self.panel_calls(), now, self.stale, masker(self))
         diff = self.board.apply(snapshot)
-        empty = self.query_one("#live-empty")
         if empty.display == bool(snapshot):
             empty.display = not snapshot
         if diff.is_empty:
             if self.view.active:
                 self.apply_view()  # a sort by a ticking column, a call that changed state
             return
-        self.query_one("#live-table", LiveTable).update_rows(
+        table.update_rows(
             added={
                 key: [self._cell(key, i, v) for i, v in enumerate(cells)] for key, cells in diff.added.items()
             },

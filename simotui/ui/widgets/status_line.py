@@ -38,9 +38,14 @@ class ConnectionStatus:
 
 def status_text(status: ConnectionStatus, tz: tzinfo) -> str:
     """The text of the line."""
-    parts = [f"{STATE_SYMBOLS.get(status.state, '?')} {status.state}", f"{status.profile} @ {status.server}"]
+    parts = [f"{STATE_SYMBOLS.get(status.state, '?')} {status.state}"]
     if status.read_only:
         parts.insert(0, "READ-ONLY")
+    # What went wrong comes right after the state: at 80 columns the end of the line is cut off,
+    # and a fault that is said past the edge is not said.
+    if status.detail:
+        parts.append(status.detail)
+    parts.append(f"{status.profile} @ {status.server}")
     # A latency is the last answer's: beside "✕ unreachable" it would claim an answer there is not.
     if status.latency is not None and status.state not in ("unreachable", "error"):
         parts.append(f"{status.latency * 1000:.0f} ms")
@@ -52,8 +57,6 @@ def status_text(status: ConnectionStatus, tz: tzinfo) -> str:
         parts.append(status.events)
     if status.responder:
         parts.append(status.responder)
-    if status.detail:
-        parts.append(status.detail)
     return "  │  ".join(parts)
 
 
