@@ -17,7 +17,10 @@ against the journal:
   add with the same unique number), or journalled twice;
 - **placed, not tracked**: a request the PBX processed whose journal row is missing, not final,
   or final in a state that says the call was not placed or cannot tell;
-- **journal entries lost**: a dial a console confirmed that has no journal row.
+- **journal entries lost**: a dial a console reported taken (its journal row written: the console
+  says so only once it reads the row back) that has no journal row now. A kill in the milliseconds
+  between the confirmation closing and that write loses an intent that placed nothing; it is not
+  counted here, and "placed, not tracked" would catch it had anything been sent.
 
 Every figure must be 0. ``gave up`` (final as "no CDR" / "no report") is shown beside them.
 Deterministic for a seed in what it asks for; how many rounds fit depends on the machine, which

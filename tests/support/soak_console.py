@@ -7,7 +7,7 @@ browses reports, forever; the parent kills it (SIGKILL, a crash) or closes its s
 exit). Each line it prints is one fact the parent counts:
 
     confirming KEY MODE   about to press y on the confirmation of the dial for KEY
-    confirmed KEY MODE    the confirmation closed: the console took the intent
+    confirmed KEY MODE    the confirmation closed and the journal holds the intent (it is durable)
     skipped KEY WHY       the dial could not be put to the confirmation (e.g. no trunk managers)
     died WHAT             a background worker died (the app says so; the soak counts it)
     settled N             settle mode: every call of the journal is final (N calls)
@@ -97,7 +97,23 @@ async def dial(pilot: Pilot[None], app: SimotuiApp, mode: CallMode, key: str, rn
     keys = rng.choice([["y"], ["y"], ["y", "y", "y"], ["y", "enter", "y"]])
     await pilot.press(*keys)
     await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialScreen))
+    # The intent is taken once it is durable: the journal row is written before anything is sent,
+    # and a kill in the milliseconds before that write loses an intent that placed nothing (the
+    # operator saw "sending" and finds no row after the restart). Said only once the row exists
+    # — or, if it never comes, anyway, so that a journal that failed to write is counted as lost.
+    await wait_for(pilot, lambda: journalled(app, key))
     say("confirmed", key, mode.value)
+
+
+def journalled(app: SimotuiApp, number: str) -> bool:
+    """Whether the journal has the row of the dial of ``number`` (as caller or callee)."""
+    journal = app.tracker.journal.journal
+    if journal is None:
+        return False
+    for call in list(app.tracker.calls.values()):
+        if number in (call.caller, call.callee) and journal.get(call.key) is not None:
+            return True
+    return False
 
 
 async def browse(pilot: Pilot[None], app: SimotuiApp, rng: random.Random) -> None:
