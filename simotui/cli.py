@@ -22,10 +22,9 @@ from simotui.commands.args import (
     base_url,
     connection_parent,
     exit_code_for,
-    non_negative_float,
-    whole_number,
 )
 from simotui.errors import ConfigError, SimotuiError
+from simotui.flags import non_negative_float, whole_number
 from simotui.process import forbid_core_dumps
 
 if TYPE_CHECKING:

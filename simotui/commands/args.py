@@ -7,7 +7,6 @@ and nothing heavier.
 from __future__ import annotations
 
 import argparse
-import math
 from enum import IntEnum
 
 from simotui.errors import (
@@ -20,7 +19,8 @@ from simotui.errors import (
     ResponseError,
     SimotuiError,
 )
-from simotui.numbers import ascii_digits, clean_number
+from simotui.flags import non_negative_float, positive_float, whole_number
+from simotui.numbers import clean_number
 
 WHEN_HELP = "today, yesterday, now, YYYY-MM-DD or 'YYYY-MM-DD HH:MM', in the PBX's time zone"
 
@@ -72,28 +72,6 @@ def exit_code_for(error: BaseException) -> ExitCode:
     return ExitCode.FAILURE
 
 
-def non_negative_float(text: str) -> float:
-    """An argparse type: a finite number of 0 or more (``nan`` and ``inf`` are no durations)."""
-    try:
-        value = float(_ascii(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number, 0 or more, not {text!r}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    """An argparse type: a finite number above 0 (a timeout of 0 would fail every request)."""
-    try:
-        value = float(_ascii(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number above 0, not {text!r}")
-    return value
-
-
 def base_url(text: str) -> str:
     """An argparse type: a Simotel base URL that can be read (``http://[::1`` cannot)."""
     # Imported when a URL is given: the API layer (and httpx) is not needed for --help.
@@ -103,22 +81,6 @@ def base_url(text: str) -> str:
         return normalize_base_url(text)
     except ConfigError as exc:
         raise argparse.ArgumentTypeError(exc.message) from None
-
-
-def _ascii(text: str) -> str:
-    """A number flag as typed on any keyboard: Persian, Arabic-Indic or fullwidth digits (every
-    Unicode decimal digit) become ASCII, surrounding spaces go."""
-    return ascii_digits(text).strip()
-
-
-def whole_number(text: str) -> int:
-    """An argparse type: an integer, its digits in any script (``'۳۰'`` is 30). ``'²'`` is refused:
-    ``str.isdigit()`` takes it but it is no decimal digit, and ``int()`` fails on it."""
-    written = _ascii(text)
-    body = written.removeprefix("-")
-    if not body or not (body.isascii() and body.isdigit()):
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
-    return int(written)
 
 
 def phone_number(text: str) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from simotui.commands.args import ExitCode, whole_number
+from simotui.commands.args import ExitCode
+from simotui.flags import whole_number
 
 
 def register(

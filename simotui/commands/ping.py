@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from simotui.commands.args import ExitCode, positive_float
+from simotui.commands.args import ExitCode
 from simotui.commands.common import connect
 from simotui.export import to_json
+from simotui.flags import positive_float
 
 
 def register(

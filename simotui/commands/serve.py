@@ -15,7 +15,8 @@ import ipaddress
 import shlex
 import sys
 
-from simotui.commands.args import ExitCode, UsageError, non_negative_float, whole_number
+from simotui.commands.args import ExitCode, UsageError
+from simotui.flags import non_negative_float, whole_number
 
 LOOPBACK = "127.0.0.1"
 

@@ -8,52 +8,20 @@ control plane (``/_sim/``, loopback clients only) is on unless ``--no-control``.
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Sequence
 from dataclasses import replace
 
 from simotui import __version__
-from simotui.numbers import ascii_digits
+from simotui.flags import count as _count
+from simotui.flags import non_negative_float as _non_negative
+from simotui.flags import port as _port
+from simotui.flags import whole_number as _whole
 from simotui.sim.config import ComponentSpec, SimConfig, demo_components
 from simotui.sim.delivery import STYLES, ChaosSpecError, parse_auth, parse_chaos
 from simotui.sim.faults import FaultSpecError, parse_faults
 from simotui.sim.webhooks import event_names
 
 KINDS = ("exten", "trunk", "ivr", "smart")
-
-
-def _non_negative(value: str) -> float:
-    try:
-        number = float(ascii_digits(value.strip()))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not math.isfinite(number) or number < 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number, 0 or more, not {value!r}")
-    return number
-
-
-def _whole(value: str) -> int:
-    # Digits in any script ('۸۸۰۱' is 8801), written in ASCII first; then ASCII digits only:
-    # str.isdigit() also takes '²', which int() refuses.
-    written = ascii_digits(value.strip())
-    body = written.removeprefix("-")
-    if not body or not (body.isascii() and body.isdigit()):
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}")
-    return int(written)
-
-
-def _count(value: str) -> int:
-    number = _whole(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return number
-
-
-def _port(value: str) -> int:
-    port = _whole(value)
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"not a port: {value}")
-    return port
 
 
 def _faults(value: str) -> str:

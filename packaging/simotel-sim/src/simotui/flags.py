@@ -1,0 +1,1 @@
+../../../../simotui/flags.py
